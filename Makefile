@@ -1,0 +1,12 @@
+# The two commands of the README. Both do all set-up first (scripts/setup.sh is idempotent).
+OUT ?= out/report
+
+.PHONY: report test setup
+setup:
+	@bash scripts/setup.sh
+
+report: setup
+	.venv/bin/nfvct run --out $(OUT)
+
+test: setup
+	.venv/bin/python -m pytest -q

@@ -1,0 +1,106 @@
+"""The requirement catalogue: every requirement the harness can give a verdict on, in spec order.
+
+Loaded from the package data: harness/data/catalogue.json (the numbered IFA026/IFA033
+requirements, built by scripts/build_catalogue.py) followed by harness/data/clauses.json
+(clause-keyed 'shall' statements), if that file exists. tests/test_catalogue.py proves every
+entry against the spec texts.
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import json
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field, fields
+from importlib import resources
+from typing import Any
+
+from harness.model import Requirement
+
+CATALOGUE_FILE = "catalogue.json"
+CLAUSES_FILE = "clauses.json"
+SCHEMAS = {CATALOGUE_FILE: {"nfvct-catalogue/1"},
+           CLAUSES_FILE: {"nfvct-clauses/1", "nfvct-catalogue/1"}}
+_FIELDS = {f.name for f in fields(Requirement)}
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """Requirements in order, looked up by ID. Duplicate IDs raise ValueError."""
+
+    requirements: tuple[Requirement, ...]
+    document_titles: tuple[tuple[str, str], ...] = ()  # ("IFA026", "ETSI GS NFV-IFA 026 V4.5.1")
+    _index: Mapping[str, Requirement] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        index: dict[str, Requirement] = {}
+        for req in self.requirements:
+            if req.id in index:
+                raise ValueError(f"duplicate requirement ID {req.id!r} in the catalogue")
+            index[req.id] = req
+        object.__setattr__(self, "_index", index)
+
+    @classmethod
+    def from_records(cls, records: Iterable[Mapping[str, Any]],
+                     documents: Mapping[str, str] | None = None) -> Catalogue:
+        """Build from JSON-style records (the "requirements" list of a catalogue file)."""
+        return cls(tuple(_requirement(r) for r in records), tuple((documents or {}).items()))
+
+    @property
+    def documents(self) -> dict[str, str]:
+        """Document key -> full title with version, e.g. "IFA026" -> "ETSI GS NFV-IFA 026 V4.5.1"."""
+        return dict(self.document_titles)
+
+    def get(self, req_id: str) -> Requirement:
+        try:
+            return self._index[req_id]
+        except KeyError:
+            raise KeyError(self._unknown(req_id)) from None
+
+    def ids(self) -> tuple[str, ...]:
+        return tuple(r.id for r in self.requirements)
+
+    def __contains__(self, req_id: object) -> bool:
+        return isinstance(req_id, str) and req_id in self._index
+
+    def __iter__(self) -> Iterator[Requirement]:
+        return iter(self.requirements)
+
+    def __len__(self) -> int:
+        return len(self.requirements)
+
+    def _unknown(self, req_id: str) -> str:
+        by_folded = {i.casefold(): i for i in self._index}
+        close = difflib.get_close_matches(req_id.casefold(), list(by_folded), n=5, cutoff=0.6)
+        hint = f"; did you mean {', '.join(by_folded[c] for c in close)}?" if close else ""
+        return f"no requirement {req_id!r} in the catalogue ({len(self)} entries){hint}"
+
+
+def _requirement(record: Mapping[str, Any]) -> Requirement:
+    unknown = set(record) - _FIELDS
+    if unknown or not {"id", "document", "clause", "text"} <= set(record):
+        raise ValueError(f"bad catalogue record {record.get('id', '?')!r}: "
+                         f"unknown fields {sorted(unknown)}, needs id/document/clause/text")
+    return Requirement(**{k: str(v) for k, v in record.items()})
+
+
+def _read(name: str) -> dict[str, Any] | None:
+    resource = resources.files("harness").joinpath("data").joinpath(name)
+    if not resource.is_file():
+        return None
+    data: dict[str, Any] = json.loads(resource.read_text(encoding="utf-8"))
+    if data.get("schema") not in SCHEMAS[name]:
+        raise ValueError(f"harness/data/{name}: unexpected schema {data.get('schema')!r}")
+    return data
+
+
+@functools.cache
+def load_catalogue() -> Catalogue:
+    """The packaged catalogue (catalogue.json, then clauses.json if present); cached."""
+    main = _read(CATALOGUE_FILE)
+    if main is None:
+        raise FileNotFoundError(f"harness/data/{CATALOGUE_FILE} is missing; run scripts/build_catalogue.py")
+    clauses = _read(CLAUSES_FILE) or {}
+    documents = {**main.get("documents", {}), **clauses.get("documents", {})}
+    return Catalogue.from_records([*main["requirements"], *clauses.get("requirements", [])], documents)

@@ -1,0 +1,195 @@
+"""Checks on the CMP exchanges of the Certificate Management interface (SOL023 5.2-5.5, 5.7)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from harness.checks.registry import (
+    Observation,
+    Result,
+    check,
+    describe_response,
+    failed,
+    inconclusive,
+    passed,
+    verdict_of,
+)
+
+STATUS_NAMES = {0: "accepted", 1: "grantedWithMods", 2: "rejection", 3: "waiting", 4: "revocationWarning",
+                5: "revocationNotification", 6: "keyUpdateWarning"}
+
+
+def describe_cmp(message: Any, response: Any = None) -> str:
+    """One line on a decoded CMP reply: HTTP status, body type, PKIStatus, failInfo, text."""
+    http = f"HTTP {response.status_code}, " if response is not None else ""
+    if message is None:
+        return http + "no decodable PKIMessage" + (f" ({describe_response(response)})" if response is not None else "")
+    parts = [f"{http}{message.body_type}"]
+    status = first_status(message)
+    if status is not None:
+        code, fail_info, text = status
+        parts.append(f"status {STATUS_NAMES.get(code, code)}")
+        if fail_info:
+            parts.append("failInfo " + ",".join(sorted(fail_info)))
+        if text:
+            parts.append(f'"{"; ".join(text)}"')
+    return ", ".join(parts)
+
+
+def first_status(message: Any) -> tuple[int, frozenset[str], tuple[str, ...]] | None:
+    """(status, failInfo, statusString) of the first response/status in any body type."""
+    if message.body_type in ("cp", "ip", "kup") and message.responses:
+        r = message.responses[0]
+        return r.status, r.fail_info, r.status_string
+    if message.body_type == "rp" and message.rev_statuses:
+        s = message.rev_statuses[0]
+        return s.status, s.fail_info, s.status_string
+    if message.body_type == "error" and message.error_status is not None:
+        s = message.error_status
+        return s.status, s.fail_info, s.status_string
+    return None
+
+
+def is_refusal(message: Any) -> bool:
+    """A CMP-level refusal: an error body, or a rejection status, and no certificate."""
+    if message is None:
+        return False
+    status = first_status(message)
+    if message.body_type == "error":
+        return True
+    delivered = message.body_type in ("cp", "ip") and any(r.certificate is not None for r in message.responses)
+    return status is not None and status[0] == 2 and not delivered
+
+
+def _refused(obs: Observation, what: str, fail_info: str) -> Result:
+    expected = f"{what} refused: CMP rejection or error message (failInfo {fail_info} expected), no certificate"
+    message = obs.message
+    if message is None:
+        response = obs.response
+        if response is not None and 400 <= response.status_code < 500:
+            return passed(expected, f"HTTP-level refusal: {describe_response(response)}")
+        return failed(expected, describe_cmp(None, response))
+    return verdict_of(is_refusal(message), expected, describe_cmp(message, obs.response))
+
+
+@check("csr-delegate-check", "IFA026:C.2.2.2.6:delegate", "Cmf.CertLcm.003")
+def csr_delegate_check(obs: Observation) -> Result:
+    """A CSR from a VNFM that is not the VNFCI's registered delegate is refused."""
+    return _refused(obs, "p10cr from a non-delegate VNFM", "notAuthorized")
+
+
+@check("csr-bad-pop-rejected", "IFA026:C.2.2.2.6:csr-validation")
+def csr_bad_pop_rejected(obs: Observation) -> Result:
+    """A CSR whose self-signature does not verify is refused."""
+    return _refused(obs, "p10cr with a broken CSR signature", "badPOP")
+
+
+@check("csr-unregistered-subject-rejected", "IFA026:C.2.2.2.6:csr-validation", "IFA033:11.2.1:csr-registered")
+def csr_unregistered_subject_rejected(obs: Observation) -> Result:
+    """A CSR whose subjectAltName was not registered for the VNFCI is refused."""
+    return _refused(obs, "p10cr with an unregistered subjectAltName", "badCertTemplate")
+
+
+@check("csr-created-201", "SOL023:5.3.3:csr-response")
+def csr_created_201(obs: Observation) -> Result:
+    """An immediately available certificate comes in a 201 Created cp."""
+    response, message = obs.response, obs.message
+    expected = "HTTP 201 Created, cp with status accepted and a certificate"
+    if response is not None and response.status_code == 202:
+        return inconclusive("the SUT deferred issuance although the PICS does not list this certificate type "
+                            "in pics.deferred_issuance", expected, describe_cmp(message, response))
+    ok = (response is not None and response.status_code == 201 and message is not None
+          and message.body_type == "cp" and bool(message.responses) and message.responses[0].certificate is not None)
+    return verdict_of(ok, expected, describe_cmp(message, response))
+
+
+@check("csr-waiting-202", "SOL023:5.3.3:waiting")
+def csr_waiting_202(obs: Observation) -> Result:
+    """A pending issuance is answered 202 Accepted with a cp in status 'waiting'."""
+    response, message = obs.response, obs.message
+    expected = "HTTP 202 Accepted, cp with status waiting"
+    if response is not None and response.status_code == 201:
+        return inconclusive("the SUT issued immediately although the PICS lists this certificate type in "
+                            "pics.deferred_issuance", expected, describe_cmp(message, response))
+    status = first_status(message) if message is not None else None
+    ok = response is not None and response.status_code == 202 and status is not None and status[0] == 3
+    return verdict_of(ok, expected, describe_cmp(message, response))
+
+
+@check("cp-failinfo-absent", "SOL023:5.5.3.2:failinfo")
+def cp_failinfo_absent(obs: Observation) -> Result:
+    """failInfo is absent from an accepted (or grantedWithMods) CertResponse."""
+    message = obs.message
+    expected = "no failInfo in a CertResponse with status accepted/grantedWithMods"
+    if message is None or not message.responses:
+        return inconclusive("no CertResponse to inspect", expected)
+    bad = [r for r in message.responses if r.status in (0, 1) and r.fail_info]
+    return verdict_of(not bad, expected, describe_cmp(message))
+
+
+@check("csr-issued", "CMF.Certm.Del.002")
+def csr_issued(obs: Observation) -> Result:
+    """The Certificate Signing Request yields a certificate for the registered VNFCI."""
+    message = obs.message
+    expected = "a cp with status accepted/grantedWithMods carrying the certificate (after polling, if deferred)"
+    cert = obs.facts.get("cert")
+    return verdict_of(cert is not None, expected, obs.facts.get("how", describe_cmp(message, obs.response)))
+
+
+@check("poll-response", "SOL023:5.3.6:poll-response")
+def poll_response(obs: Observation) -> Result:
+    """pollReq is answered 200 OK with PollRepContent (or the final cp)."""
+    response, message = obs.response, obs.message
+    expected = "HTTP 200 OK with a pollRep (or, once ready, the cp)"
+    ok = response is not None and response.status_code == 200 and message is not None and message.body_type in (
+        "pollRep", "cp")
+    return verdict_of(ok, expected, describe_cmp(message, response))
+
+
+@check("poll-delivers", "CMF.Certm.Del.005")
+def poll_delivers(obs: Observation) -> Result:
+    """Query Certificate Info: pollRep gives checkAfter while pending, and polling ends with the certificate."""
+    expected = (f"pollRep with checkAfter while pending; the certificate delivered within "
+                f"{obs.facts.get('max_polls')} polls / {obs.facts.get('max_seconds')} s")
+    polls = obs.facts.get("polls", [])
+    cert = obs.facts.get("cert")
+    missing_check_after = [p for p in polls if p.get("body") == "pollRep" and p.get("check_after") is None]
+    observed = f"{len(polls)} poll(s): " + ", ".join(
+        f"{p.get('body')}{'(checkAfter ' + str(p.get('check_after')) + ')' if p.get('check_after') is not None else ''}"
+        for p in polls) + ("; certificate delivered" if cert is not None else "; no certificate")
+    if not polls:
+        return inconclusive("no poll was made", expected, observed)
+    return verdict_of(cert is not None and not missing_check_after, expected, observed)
+
+
+@check("revoke-http-200", "SOL023:5.3.4:revoked")
+def revoke_http_200(obs: Observation) -> Result:
+    """Revocation is answered 200 OK with a rp."""
+    response, message = obs.response, obs.message
+    expected = "HTTP 200 OK with a rp (RevRepContent)"
+    ok = response is not None and response.status_code == 200 and message is not None and message.body_type == "rp"
+    return verdict_of(ok, expected, describe_cmp(message, response))
+
+
+@check("revoke-takes-effect", "CMF.Certm.Del.006")
+def revoke_takes_effect(obs: Observation) -> Result:
+    """The rp accepts the revocation, and the revocation takes effect: a second one is refused."""
+    message, second = obs.message, obs.facts.get("second")
+    expected = "rp status accepted; a repeated rr for the same certificate refused (already revoked)"
+    status = first_status(message) if message is not None else None
+    if status is None or status[0] != 0:
+        return failed(expected, "first rr: " + describe_cmp(message, obs.response))
+    ca_status = obs.facts.get("ca_status")
+    if ca_status is not None and ca_status != "revoked":
+        return failed(expected, f"first rr accepted but the CA reports the certificate {ca_status}")
+    if second is None:
+        return inconclusive("the second revocation got no decodable answer", expected)
+    return verdict_of(is_refusal(second), expected,
+                      f"first rr accepted; second rr: {describe_cmp(second)}"
+                      + (f"; CA reports {ca_status}" if ca_status else ""))
+
+
+@check("revoke-delegate", "IFA033:11.2.1:revoke-delegate")
+def revoke_delegate(obs: Observation) -> Result:
+    """A VNFM that is not the VNFCI's delegate cannot revoke its certificate."""
+    return _refused(obs, "rr from a non-delegate VNFM", "notAuthorized")

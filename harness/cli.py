@@ -1,0 +1,141 @@
+"""The `nfvct` command line."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from harness import __version__
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    from harness.events import TerminalProgress
+    from harness.profile import ProfileError, load_profile
+    from harness.runner import run
+    from reports import write_reports
+
+    try:
+        profile = load_profile(Path(args.profile)) if args.profile else None
+        progress = TerminalProgress()
+        result = run(profile, faults=args.fault, pattern=args.k, seed=args.seed, emit=progress)
+    except (ProfileError, ValueError) as exc:
+        print(f"nfvct: {exc}", file=sys.stderr)
+        return 2
+    out = Path(args.out)
+    paths = write_reports(result, out)
+    summary = ", ".join(f"{count} {verdict}" for verdict, count in result.summary().items() if count)
+    print(f"requirements: {summary}", file=sys.stderr)
+    print(f"report: {paths['html']}", file=sys.stderr)
+    return result.exit_code()
+
+
+def _cmd_list(args: argparse.Namespace) -> int:
+    from harness.checks import REGISTRY
+    from scenarios import all_scenarios
+
+    items = [
+        {"id": s.id, "title": s.title, "source": s.flow.source,
+         "checks": [{"name": c, "requirements": list(REGISTRY[c].requirements)} for c in s.checks]}
+        for s in all_scenarios()
+    ]
+    if args.json:
+        print(json.dumps(items, indent=2))
+        return 0
+    for item in items:
+        print(f"{item['id']}  {item['title']}  ({item['source']})")
+        for c in item["checks"]:
+            print(f"    {c['name']:36} {', '.join(c['requirements'])}")
+    return 0
+
+
+def _cmd_show(args: argparse.Namespace) -> int:
+    from harness.catalogue import load_catalogue
+    from harness.checks import REGISTRY
+    from simulators.refcmf.faults import FAULTS
+
+    catalogue = load_catalogue()
+    try:
+        req = catalogue.get(args.id)
+    except KeyError as exc:
+        print(f"nfvct: {exc.args[0]}", file=sys.stderr)
+        return 2
+    print(f"{req.id}  ({catalogue.documents.get(req.document, req.document)}, clause {req.clause}"
+          f"{', ' + req.table if req.table else ''})")
+    for label, value in (("applies to", req.applies_to), ("mode", req.mode), ("PSF", req.psf),
+                         ("IFA026 reference", req.reference)):
+        if value:
+            print(f"{label}: {value}")
+    print(f"\n{req.text}\n")
+    checks = [c for c in REGISTRY.values() if req.id in c.requirements]
+    print("checks: " + (", ".join(c.name for c in checks) if checks else "none (NOT TESTED)"))
+    faults = [f.name for f in FAULTS if req.id in f.requirements]
+    print("reference CMF faults violating it: " + (", ".join(faults) if faults else "none"))
+    return 0
+
+
+def _cmd_faults(args: argparse.Namespace) -> int:
+    from simulators.refcmf.faults import FAULTS
+
+    if args.json:
+        print(json.dumps([{"name": f.name, "requirements": list(f.requirements), "description": f.description}
+                          for f in FAULTS], indent=2))
+        return 0
+    for f in FAULTS:
+        print(f"{f.name:32} {f.description}\n{'':32} violates: {', '.join(f.requirements)}")
+    return 0
+
+
+def _cmd_serve_reference(args: argparse.Namespace) -> int:
+    from simulators.refcmf.standalone import serve_reference
+
+    try:
+        return serve_reference(Path(args.state), faults=args.fault, port=args.port)
+    except ValueError as exc:
+        print(f"nfvct: {exc}", file=sys.stderr)
+        return 2
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="nfvct", description="ETSI NFV certificate management conformance harness")
+    p.add_argument("--version", action="version", version=f"nfvct {__version__}")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    r = sub.add_parser("run", help="run the conformance scenarios and write the report")
+    r.add_argument("--profile", help="SUT profile (TOML); default: the embedded reference CMF")
+    r.add_argument("--out", default="out", help="report folder (default: out)")
+    r.add_argument("--fault", action="append", default=[], metavar="NAME",
+                   help="start the embedded reference CMF with this fault (repeatable; see `nfvct faults`)")
+    r.add_argument("-k", metavar="PATTERN", help="only scenarios whose id or title matches (substring or glob)")
+    r.add_argument("--seed", type=int, help="seed for generated identifiers (recorded in the report)")
+    r.set_defaults(func=_cmd_run)
+
+    ls = sub.add_parser("list", help="list scenarios, their checks and requirement IDs")
+    ls.add_argument("--json", action="store_true")
+    ls.set_defaults(func=_cmd_list)
+
+    sh = sub.add_parser("show", help="show one requirement: text, clause, checks, faults")
+    sh.add_argument("id")
+    sh.set_defaults(func=_cmd_show)
+
+    fa = sub.add_parser("faults", help="list the reference CMF's named faults")
+    fa.add_argument("--json", action="store_true")
+    fa.set_defaults(func=_cmd_faults)
+
+    sr = sub.add_parser("serve-reference", help="start the reference CMF (and its CA) for manual use")
+    sr.add_argument("--state", default="nfvct-reference", help="folder for PKI, database and profile")
+    sr.add_argument("--port", type=int, default=0, help="CMF port on 127.0.0.1 (default: any free port)")
+    sr.add_argument("--fault", action="append", default=[], metavar="NAME")
+    sr.set_defaults(func=_cmd_serve_reference)
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    return int(args.func(args))
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,63 @@
+"""What a scenario gets to work with: the profile, the simulated consumers, the trace."""
+
+from __future__ import annotations
+
+import random
+import ssl
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+from cryptography import x509
+
+from harness.profile import Profile
+from harness.trace import Trace
+from simulators.vnfm import VnfmClient
+
+
+@dataclass
+class RunContext:
+    profile: Profile
+    trace: Trace
+    rng: random.Random
+    vnfm: VnfmClient
+    vnfm2: VnfmClient | None
+    ca_status: Any = None  # callable(serial) -> "good"/"revoked" when the CA is observable, else None
+    intermediates: list[x509.Certificate] = field(default_factory=list)  # known CA intermediates (PIXIT)
+    counter: int = 0
+
+    def fresh_vnfci(self, cert_type: str) -> tuple[str, dict[str, Any]]:
+        """A new VNFCI identifier and the certificateData to register for it."""
+        self.counter += 1
+        token = f"{self.rng.getrandbits(40):010x}"
+        vnfci_id = f"vnfci-{self.counter:03d}-{token}"
+        kind = "oam" if cert_type == "VNF_OAM_certificate" else "vnfc"
+        fqdn = f"{kind}-{self.counter:03d}-{token}.{self.profile.pixit.san_domain}"
+        data = {
+            "subjectName": {"commonName": fqdn, "organization": "NFVCT Test", "country": "FR"},
+            "subjectAlternateName": [fqdn],
+        }
+        return vnfci_id, data
+
+    def anonymous_probe(self, path: str) -> tuple[httpx.Response | None, str]:
+        """GET with a TLS client that presents no certificate: (response, error text)."""
+        context = ssl.create_default_context(cafile=str(self.profile.pixit.server_ca))
+        url = self.profile.pixit.api_root + path
+        seq = self.trace.record("Consumer (no certificate)", "CMF", "http-request", f"GET {path}",
+                                channel="HTTPS without client certificate")
+        try:
+            with httpx.Client(verify=context, timeout=self.profile.pixit.timeout) as client:
+                response = client.get(url)
+        except (httpx.HTTPError, ssl.SSLError) as exc:
+            self.trace.record("CMF", "Consumer (no certificate)", "note", f"refused: {type(exc).__name__}",
+                              body_text=str(exc))
+            return None, f"{type(exc).__name__}: {exc}" or "connection refused"
+        self.trace.record("CMF", "Consumer (no certificate)", "http-response",
+                          f"{response.status_code} {response.reason_phrase}", body_text=response.text[:2000])
+        del seq
+        return response, ""
+
+    def close(self) -> None:
+        self.vnfm.close()
+        if self.vnfm2 is not None:
+            self.vnfm2.close()

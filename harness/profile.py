@@ -1,0 +1,162 @@
+"""SUT profile: PICS (what the SUT claims) and PIXIT (how to reach it), from one TOML file.
+
+Example (every key documented in README.md, "The profile format"):
+
+    [sut]
+    name = "Example CMF 2.1"
+    role = "CMF"
+
+    [pics]
+    cert_types = ["VNFCI_certificate", "VNF_OAM_certificate"]
+    delegation_mode = true
+    deferred_issuance = ["VNF_OAM_certificate"]
+    chain_only_when_requested = false
+
+    [pixit]
+    api_root = "https://cmf.example.net:8443"
+    cmp_base = "https://cmf.example.net:8443/.well-known/cmp/p"
+    server_ca = "trust/mano-root.pem"
+    ca_trust_anchors = ["trust/operator-root.pem"]
+    san_domain = "vnf.example.net"
+
+    [pixit.vnfm]
+    cert = "creds/vnfm.pem"
+    key = "creds/vnfm.key"
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from cryptography import x509
+
+CERT_TYPES = ("VNFCI_certificate", "VNF_OAM_certificate")
+URL_NAMES = {"VNFCI_certificate": "vnfc-certificates", "VNF_OAM_certificate": "vnfoam-certificates"}
+
+
+class ProfileError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class Identity:
+    """An NFV-MANO certificate (chain PEM, leaf first) and its private key (PEM)."""
+
+    cert: Path
+    key: Path
+
+
+@dataclass(frozen=True)
+class Pics:
+    role: str = "CMF"
+    cert_types: tuple[str, ...] = CERT_TYPES
+    delegation_mode: bool = True
+    deferred_issuance: tuple[str, ...] = ()
+    chain_only_when_requested: bool = False
+
+
+@dataclass(frozen=True)
+class Pixit:
+    api_root: str
+    cmp_base: str
+    server_ca: Path
+    vnfm: Identity
+    vnfm2: Identity | None = None
+    ca_trust_anchors: tuple[Path, ...] = ()
+    expected_issuers: dict[str, str] = field(default_factory=dict)  # cert type -> issuer DN (RFC 4514)
+    san_domain: str = "vnf.nfvct.test"
+    timeout: float = 10.0
+    max_poll_seconds: float = 30.0
+    max_polls: int = 10
+
+
+@dataclass(frozen=True)
+class Profile:
+    name: str
+    pics: Pics
+    pixit: Pixit
+    source: str = ""  # file path, or "embedded reference CMF"
+
+    def anchors(self) -> list[x509.Certificate]:
+        certs: list[x509.Certificate] = []
+        for path in self.pixit.ca_trust_anchors:
+            certs += x509.load_pem_x509_certificates(path.read_bytes())
+        return certs
+
+
+def _get(table: dict[str, Any], key: str, kind: type, where: str, default: Any = ...) -> Any:
+    if key not in table:
+        if default is ...:
+            raise ProfileError(f"{where}.{key}: missing (required)")
+        return default
+    value = table[key]
+    if kind is float and isinstance(value, int):
+        value = float(value)
+    if not isinstance(value, kind):
+        raise ProfileError(f"{where}.{key}: expected {kind.__name__}, got {type(value).__name__} {value!r}")
+    return value
+
+
+def _path(base: Path, value: str, where: str) -> Path:
+    path = (base / value).resolve()
+    if not path.is_file():
+        raise ProfileError(f"{where}: file not found: {path}")
+    return path
+
+
+def _identity(table: dict[str, Any], base: Path, where: str) -> Identity:
+    return Identity(
+        cert=_path(base, _get(table, "cert", str, where), f"{where}.cert"),
+        key=_path(base, _get(table, "key", str, where), f"{where}.key"),
+    )
+
+
+def _cert_types(values: list[Any], where: str) -> tuple[str, ...]:
+    for value in values:
+        if value not in CERT_TYPES:
+            raise ProfileError(f"{where}: unknown certificate type {value!r} (one of {', '.join(CERT_TYPES)})")
+    return tuple(values)
+
+
+def load_profile(path: Path) -> Profile:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise ProfileError(f"{path}: {exc}") from exc
+    base = path.parent
+    sut = _get(data, "sut", dict, "profile", {})
+    pics_t = _get(data, "pics", dict, "profile", {})
+    pixit_t = _get(data, "pixit", dict, "profile")
+    role = _get(sut, "role", str, "sut", "CMF")
+    if role != "CMF":
+        raise ProfileError(f"sut.role: {role!r} is not supported yet (supported: CMF)")
+    pics = Pics(
+        role=role,
+        cert_types=_cert_types(_get(pics_t, "cert_types", list, "pics", list(CERT_TYPES)), "pics.cert_types"),
+        delegation_mode=_get(pics_t, "delegation_mode", bool, "pics", True),
+        deferred_issuance=_cert_types(_get(pics_t, "deferred_issuance", list, "pics", []), "pics.deferred_issuance"),
+        chain_only_when_requested=_get(pics_t, "chain_only_when_requested", bool, "pics", False),
+    )
+    vnfm2 = _get(pixit_t, "vnfm2", dict, "pixit", None)
+    pixit = Pixit(
+        api_root=_get(pixit_t, "api_root", str, "pixit").rstrip("/"),
+        cmp_base=_get(pixit_t, "cmp_base", str, "pixit").rstrip("/"),
+        server_ca=_path(base, _get(pixit_t, "server_ca", str, "pixit"), "pixit.server_ca"),
+        vnfm=_identity(_get(pixit_t, "vnfm", dict, "pixit"), base, "pixit.vnfm"),
+        vnfm2=_identity(vnfm2, base, "pixit.vnfm2") if vnfm2 is not None else None,
+        ca_trust_anchors=tuple(
+            _path(base, p, "pixit.ca_trust_anchors") for p in _get(pixit_t, "ca_trust_anchors", list, "pixit", [])
+        ),
+        expected_issuers=dict(_get(pixit_t, "expected_issuers", dict, "pixit", {})),
+        san_domain=_get(pixit_t, "san_domain", str, "pixit", "vnf.nfvct.test"),
+        timeout=_get(pixit_t, "timeout", float, "pixit", 10.0),
+        max_poll_seconds=_get(pixit_t, "max_poll_seconds", float, "pixit", 30.0),
+        max_polls=_get(pixit_t, "max_polls", int, "pixit", 10),
+    )
+    for url, key in ((pixit.api_root, "api_root"), (pixit.cmp_base, "cmp_base")):
+        if not url.startswith(("https://", "http://")):
+            raise ProfileError(f"pixit.{key}: not an http(s) URL: {url!r}")
+    return Profile(name=_get(sut, "name", str, "sut", path.stem), pics=pics, pixit=pixit, source=str(path))

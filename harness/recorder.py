@@ -1,0 +1,86 @@
+"""Collects one scenario's step results and check outcomes while it runs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from harness.checks.registry import REGISTRY, Observation, Result
+from harness.model import CheckOutcome, Evidence, StepResult, Verdict
+from harness.trace import Trace
+from scenarios.flows import FlowStep
+
+
+class PreconditionFailed(Exception):
+    """The scenario could not reach the state its flow starts from; its checks are INCONCLUSIVE."""
+
+
+@dataclass
+class Recorder:
+    scenario: str
+    steps: tuple[FlowStep, ...]
+    trace: Trace
+    outcomes: list[tuple[str, CheckOutcome]] = field(default_factory=list)  # (step, outcome)
+    step_notes: dict[str, list[tuple[Verdict, str, tuple[int, ...]]]] = field(default_factory=dict)
+
+    def step(self, number: str) -> None:
+        """Mark the spec step the following exchanges belong to."""
+        self.trace.set_step(number)
+
+    def note(self, number: str, verdict: Verdict, observed: str, seqs: tuple[int, ...] = ()) -> None:
+        """Record what happened at a step that no check judges (e.g. the harness's own stimulus)."""
+        self.step_notes.setdefault(number, []).append((verdict, observed, seqs))
+
+    def check(self, name: str, obs: Observation, *, step: str = "") -> Result:
+        spec = REGISTRY[name]
+        try:
+            result = spec.func(obs)
+        except Exception as exc:  # a harness defect, not a SUT failure
+            result = Result(Verdict.ERROR, "", "", f"check raised {type(exc).__name__}: {exc}")
+        self._add(name, result, step, obs.trace_seqs)
+        return result
+
+    def skip_remaining(self, names: tuple[str, ...], verdict: Verdict, reason: str) -> None:
+        done = {o.check for _, o in self.outcomes}
+        for name in names:
+            if name not in done:
+                self._add(name, Result(verdict, "", "", reason), "", ())
+
+    def _add(self, name: str, result: Result, step: str, seqs: tuple[int, ...]) -> None:
+        spec = REGISTRY[name]
+        outcome = CheckOutcome(
+            check=name,
+            requirements=spec.requirements,
+            verdict=result.verdict,
+            scenario=self.scenario,
+            evidence=Evidence(result.expected, result.observed, seqs),
+            scope=spec.scope,
+            reason=result.reason,
+        )
+        self.outcomes.append((step, outcome))
+
+    def step_results(self) -> tuple[StepResult, ...]:
+        results = []
+        for flow_step in self.steps:
+            verdicts: list[Verdict] = []
+            observed: list[str] = []
+            seqs: list[int] = []
+            for step, outcome in self.outcomes:
+                if step == flow_step.number:
+                    verdicts.append(outcome.verdict)
+                    observed.append(f"{outcome.check}: {outcome.verdict.value}")
+                    seqs += outcome.evidence.trace_seqs
+            for verdict, text, note_seqs in self.step_notes.get(flow_step.number, []):
+                verdicts.append(verdict)
+                observed.append(text)
+                seqs += note_seqs
+            seqs += [e.seq for e in self.trace.events(self.scenario) if e.step == flow_step.number]
+            results.append(StepResult(
+                number=flow_step.number,
+                sender=flow_step.sender,
+                receiver=flow_step.receiver,
+                description=flow_step.description,
+                verdict=Verdict.worst(verdicts) if verdicts else Verdict.NOT_TESTED,
+                observed="; ".join(observed) if observed else "not observable from the harness",
+                trace_seqs=tuple(sorted(set(seqs))),
+            ))
+        return tuple(results)

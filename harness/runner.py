@@ -1,0 +1,193 @@
+"""Runs the selected scenarios against the SUT and aggregates verdicts per requirement."""
+
+from __future__ import annotations
+
+import fnmatch
+import random
+import secrets
+import tempfile
+import time
+import uuid
+from collections.abc import Iterator, Sequence
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+from harness import __version__
+from harness.catalogue import load_catalogue
+from harness.checks import REGISTRY
+from harness.context import RunContext
+from harness.events import CheckFinished, Handler, Message, ScenarioFinished, ScenarioStarted
+from harness.model import CheckOutcome, RequirementResult, RunInfo, RunResult, ScenarioResult, Verdict
+from harness.profile import Identity, Pics, Pixit, Profile
+from harness.recorder import PreconditionFailed, Recorder
+from harness.trace import Trace
+from scenarios import Scenario, all_scenarios
+from simulators.pki import build_test_pki
+from simulators.refcmf.launch import RunningReference, run_reference
+from simulators.vnfm import VnfmClient
+
+BINDINGS = (
+    "CMP generalInfo: SOL023 5.7 names info types by URN, CMP needs an OID; infoType = 2.25.<UUIDv5(URL, urn)>, "
+    "infoValue = UTF8String(urn value).",
+    "certChainRequest (IFA033 11.2.3.2, no CMP correspondence per SOL023 A.2.4): generalInfo "
+    "urn:nfvct:binding:cert-chain-request = \"true\"|\"false\"; the chain is returned in extraCerts, the trust "
+    "anchor in caPubs.",
+    "vnfciId (IFA033 11.2.3.2): generalInfo urn:nfvct:binding:vnfci-id; without it the CMF matches the CSR's "
+    "subjectAltName against registered subjects.",
+    "CA-1 (CMF -> CA, no ETSI wire format): JSON over HTTPS with mTLS, POST /ca1/v1/certificates and "
+    "/ca1/v1/revocations (see README).",
+)
+
+
+def select(scenarios: Sequence[Scenario], pattern: str | None) -> list[Scenario]:
+    """-k PATTERN: substring or glob over scenario id and title, case-insensitive; 'not X' excludes."""
+    if not pattern:
+        return list(scenarios)
+    negate = pattern.startswith("not ")
+    needle = pattern[4:] if negate else pattern
+    needle = needle.lower()
+
+    def hit(s: Scenario) -> bool:
+        text = f"{s.id} {s.title}".lower()
+        return fnmatch.fnmatch(text, f"*{needle}*") if any(c in needle for c in "*?[") else needle in text
+
+    return [s for s in scenarios if hit(s) != negate]
+
+
+@dataclass(frozen=True)
+class Sut:
+    profile: Profile
+    reference: RunningReference | None
+    description: str
+
+
+@contextmanager
+def embedded_reference(workdir: Path, faults: frozenset[str], trace: Trace) -> Iterator[Sut]:
+    pki = build_test_pki()
+    files = pki.write(workdir / "pki")
+    with run_reference(pki, workdir, faults=faults, trace=trace) as ref:
+        inter = workdir / "pki" / "issuing.crt"
+        inter.write_bytes(b"".join(i.cert_pem() for i in pki.issuing.values()))
+        profile = Profile(
+            name="embedded reference CMF",
+            pics=Pics(deferred_issuance=tuple(sorted(ref.config.deferred_types)), chain_only_when_requested=True),
+            pixit=Pixit(
+                api_root=ref.base_url,
+                cmp_base=ref.base_url + ref.config.cmp_base,
+                server_ca=files["mano_root.crt"],
+                vnfm=Identity(files["vnfm.crt"], files["vnfm.key"]),
+                vnfm2=Identity(files["vnfm2.crt"], files["vnfm2.key"]),
+                ca_trust_anchors=(files["operator_root.crt"],),
+                expected_issuers={t: i.cert.subject.rfc4514_string() for t, i in pki.issuing.items()},
+                max_poll_seconds=10.0,
+            ),
+            source="embedded reference CMF",
+        )
+        label = "reference CMF (embedded)" + (f" with faults {', '.join(sorted(faults))}" if faults else "")
+        yield Sut(profile, ref, label)
+
+
+def _context(sut: Sut, trace: Trace, seed: int) -> RunContext:
+    pixit = sut.profile.pixit
+
+    def client(name: str, identity: Identity | None) -> VnfmClient:
+        return VnfmClient(name=name, identity=identity, api_root=pixit.api_root, cmp_base=pixit.cmp_base,
+                          server_ca=str(pixit.server_ca), trace=trace, timeout=pixit.timeout)
+
+    ctx = RunContext(sut.profile, trace, random.Random(seed), client("VNFM", pixit.vnfm),
+                     client("VNFM-2", pixit.vnfm2) if pixit.vnfm2 else None)
+    if sut.reference is not None:
+        ca = sut.reference.ca
+        ctx.ca_status = lambda serial: "revoked" if ca.is_revoked(serial) else "good"
+        ctx.intermediates = [i.cert for i in ca.issuing.values()]
+    return ctx
+
+
+def run_scenario(scenario: Scenario, ctx: RunContext, emit: Handler) -> ScenarioResult:
+    rec = Recorder(scenario.id, scenario.flow.steps, ctx.trace)
+    reason = scenario.applicable(ctx)
+    with ctx.trace.scenario(scenario.id):
+        if reason:
+            rec.skip_remaining(scenario.checks, Verdict.NOT_APPLICABLE, reason)
+        else:
+            try:
+                scenario.body(ctx, rec)
+            except PreconditionFailed as exc:
+                reason = f"pre-condition not reached: {exc}"
+                rec.skip_remaining(scenario.checks, Verdict.INCONCLUSIVE, reason)
+            except Exception as exc:  # the harness broke, or the SUT's answer broke it: never a PASS
+                reason = f"scenario aborted: {type(exc).__name__}: {exc}"
+                rec.skip_remaining(scenario.checks, Verdict.ERROR, reason)
+    outcomes = tuple(o for _, o in rec.outcomes)
+    for outcome in outcomes:
+        emit(CheckFinished(outcome))
+    steps = rec.step_results()
+    verdicts = [o.verdict for o in outcomes] + [s.verdict for s in steps]
+    verdict = Verdict.worst(verdicts)
+    if reason and all(o.verdict is Verdict.NOT_APPLICABLE for o in outcomes):
+        verdict = Verdict.NOT_APPLICABLE
+    return ScenarioResult(scenario.id, scenario.use_case, scenario.title, scenario.flow.source, verdict, steps,
+                          outcomes, dict(scenario.parameters), reason or "")
+
+
+def aggregate(outcomes: Sequence[CheckOutcome]) -> tuple[RequirementResult, ...]:
+    catalogue = load_catalogue()
+    by_req: dict[str, list[CheckOutcome]] = {}
+    for outcome in outcomes:
+        for req in outcome.requirements:
+            by_req.setdefault(req, []).append(outcome)
+    unknown = sorted(set(by_req) - set(catalogue.ids()))
+    if unknown:
+        raise ValueError(f"checks cite requirement IDs missing from the catalogue: {unknown}")
+    return tuple(
+        RequirementResult(req, Verdict.worst([o.verdict for o in by_req.get(req.id, [])]),
+                          tuple(by_req.get(req.id, [])))
+        for req in catalogue
+    )
+
+
+def run(
+    profile: Profile | None = None,
+    *,
+    faults: Sequence[str] = (),
+    pattern: str | None = None,
+    seed: int | None = None,
+    emit: Handler = lambda event: None,
+    workdir: Path | None = None,
+) -> RunResult:
+    seed = seed if seed is not None else secrets.randbits(32)
+    started = datetime.now(timezone.utc)
+    trace = Trace()
+    selected = select(all_scenarios(), pattern)
+    if not selected:
+        raise ValueError(f"-k {pattern!r} selects no scenario")
+    with ExitStack() as stack:
+        if profile is None:
+            tmp = workdir or Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="nfvct-")))
+            sut = stack.enter_context(embedded_reference(tmp, frozenset(faults), trace))
+            emit(Message(f"started the embedded reference CMF at {sut.profile.pixit.api_root}"))
+        else:
+            if faults:
+                raise ValueError("--fault applies to the embedded reference CMF only, not to a profile's SUT")
+            sut = Sut(profile, None, profile.name)
+        ctx = _context(sut, trace, seed)
+        stack.callback(ctx.close)
+        results: list[ScenarioResult] = []
+        for index, scenario in enumerate(selected, 1):
+            emit(ScenarioStarted(index, len(selected), scenario.id, scenario.title))
+            t0 = time.monotonic()
+            result = run_scenario(scenario, ctx, emit)
+            results.append(result)
+            emit(ScenarioFinished(index, len(selected), result, time.monotonic() - t0))
+    outcomes = [o for r in results for o in r.checks]
+    info = RunInfo(
+        id=str(uuid.uuid4()), started=started, finished=datetime.now(timezone.utc), sut=sut.description,
+        version=__version__, seed=seed, profile=sut.profile.source, faults=tuple(sorted(faults)),
+    )
+    return RunResult(info, aggregate(outcomes), tuple(results), trace.events(), BINDINGS)
+
+
+def registered_check_names() -> list[str]:
+    return sorted(REGISTRY)

@@ -1,0 +1,146 @@
+"""The run's trace: every exchange between actors, in order, tagged with scenario and step.
+
+Simulators run in server threads, so the current scenario/step is shared state under a
+lock rather than a contextvar (scenarios run one at a time).
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from datetime import datetime, timezone
+
+import httpx
+
+from harness.model import TraceEvent
+from harness.redact import redact
+
+REDACTED_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie", "set-cookie"})
+
+
+class Trace:
+    def __init__(self) -> None:
+        self._events: list[TraceEvent] = []
+        self._lock = threading.Lock()
+        self._scenario = ""
+        self._step = ""
+
+    @contextmanager
+    def scenario(self, scenario_id: str) -> Iterator[None]:
+        with self._lock:
+            previous, self._scenario, self._step = self._scenario, scenario_id, ""
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._scenario, self._step = previous, ""
+
+    def set_step(self, step: str) -> None:
+        with self._lock:
+            self._step = step
+
+    @property
+    def current(self) -> tuple[str, str]:
+        with self._lock:
+            return self._scenario, self._step
+
+    def record(
+        self,
+        sender: str,
+        receiver: str,
+        kind: str,
+        summary: str,
+        *,
+        channel: str = "",
+        headers: Mapping[str, str] | None = None,
+        body_text: str = "",
+    ) -> int:
+        safe_headers = {
+            k: ("[REDACTED]" if k.lower() in REDACTED_HEADERS else v) for k, v in (headers or {}).items()
+        }
+        with self._lock:
+            seq = len(self._events) + 1
+            self._events.append(
+                TraceEvent(
+                    seq=seq,
+                    at=datetime.now(timezone.utc),
+                    sender=sender,
+                    receiver=receiver,
+                    kind=kind,
+                    summary=summary,
+                    channel=channel,
+                    headers=safe_headers,
+                    body_text=redact(body_text),
+                    step=self._step,
+                    scenario=self._scenario,
+                )
+            )
+            return seq
+
+    def events(self, scenario: str | None = None) -> tuple[TraceEvent, ...]:
+        with self._lock:
+            if scenario is None:
+                return tuple(self._events)
+            return tuple(e for e in self._events if e.scenario == scenario)
+
+    @property
+    def last_seq(self) -> int:
+        with self._lock:
+            return len(self._events)
+
+
+BodyDecoder = Callable[[str, bytes], str]
+
+
+def decode_body(content_type: str, body: bytes) -> str:
+    """Human-readable view of a message body for the trace (redaction happens in record)."""
+    if not body:
+        return ""
+    ctype = content_type.split(";")[0].strip().lower()
+    if ctype == "application/pkixcmp":
+        from simulators.cmp import to_value_notation
+
+        return to_value_notation(body)
+    if ctype.endswith("json"):
+        try:
+            return json.dumps(json.loads(body), indent=2, sort_keys=False)
+        except ValueError:
+            pass
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError:
+        return f"({len(body)} bytes, {ctype or 'no content type'}) " + body[:256].hex()
+
+
+def trace_hooks(trace: Trace, sender: str, receiver: str, channel: str) -> dict[str, list[Callable[..., None]]]:
+    """httpx event hooks that record each request and response of a client into the trace."""
+
+    def on_request(request: httpx.Request) -> None:
+        request.read()
+        seq = trace.record(
+            sender,
+            receiver,
+            "http-request",
+            f"{request.method} {request.url.raw_path.decode()}",
+            channel=channel,
+            headers=dict(request.headers),
+            body_text=decode_body(request.headers.get("content-type", ""), request.content),
+        )
+        request.extensions["nfvct_seq"] = seq
+
+    def on_response(response: httpx.Response) -> None:
+        response.read()
+        seq = trace.record(
+            receiver,
+            sender,
+            "http-response",
+            f"{response.status_code} {response.reason_phrase}",
+            channel=channel,
+            headers=dict(response.headers),
+            body_text=decode_body(response.headers.get("content-type", ""), response.content),
+        )
+        response.extensions["nfvct_seq"] = seq  # type: ignore[index]
+
+    return {"request": [on_request], "response": [on_response]}

@@ -1,0 +1,49 @@
+"""Report renderers: everything a run leaves for people and CI to read.
+
+Public API::
+
+    write_reports(result, out_dir) -> {"html": .../index.html, "json": .../results.json,
+                                       "junit": .../junit.xml}
+    reports.html.write_html(result, out_dir) -> Path          # self-contained offline page
+    reports.results_json.write_results_json(result, path)     # schema "nfvct-results/1"
+    reports.results_json.SCHEMA_ID, RESULTS_JSON_SCHEMA       # JSON Schema draft 2020-12
+    reports.junit.write_junit(result, path)
+    reports.svg.sequence_svg(actors, events, *, highlight=...) -> str
+    reports.redact.redact(text) -> str
+    reports.schema_check.validation_errors(instance, schema) -> list[str]
+
+Renderers only read the immutable :mod:`harness.model` records.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from harness.model import RunResult
+from reports.html import write_html
+from reports.junit import write_junit
+from reports.results_json import RESULTS_JSON_SCHEMA, SCHEMA_ID, write_results_json
+
+__all__ = [
+    "RESULTS_JSON_SCHEMA",
+    "SCHEMA_ID",
+    "write_html",
+    "write_junit",
+    "write_reports",
+    "write_results_json",
+]
+
+
+def write_reports(result: RunResult, out_dir: Path) -> dict[str, Path]:
+    """Write ``index.html``, ``results.json`` and ``junit.xml`` into ``out_dir``."""
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    paths = {
+        "html": out_dir / "index.html",
+        "json": out_dir / "results.json",
+        "junit": out_dir / "junit.xml",
+    }
+    write_results_json(result, paths["json"])
+    write_junit(result, paths["junit"])
+    write_html(result, out_dir)
+    return paths

@@ -1,0 +1,13 @@
+"""The replayed use cases: IFA026 annex C (delegation mode) and the IFA033 11.2 operations."""
+
+from __future__ import annotations
+
+from scenarios import delegation, operations
+from scenarios.common import Scenario
+
+
+def all_scenarios() -> list[Scenario]:
+    return delegation.scenarios() + operations.scenarios()
+
+
+__all__ = ["Scenario", "all_scenarios"]

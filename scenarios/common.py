@@ -1,0 +1,134 @@
+"""Building blocks shared by the scenarios: register a subject, obtain a certificate."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+from cryptography import x509
+
+from harness.context import RunContext
+from harness.model import Verdict
+from harness.recorder import PreconditionFailed, Recorder
+from harness.checks.cmp_checks import describe_cmp, first_status
+from simulators.vnfm import CmpExchange, VnfmClient, make_csr, seqs_of
+
+
+@dataclass(frozen=True)
+class Scenario:
+    id: str
+    use_case: str
+    title: str
+    flow: Any  # scenarios.flows.UseCase
+    checks: tuple[str, ...]
+    body: Callable[[RunContext, Recorder], None]
+    parameters: dict[str, str] = field(default_factory=dict)
+    applicable: Callable[[RunContext], str | None] = lambda ctx: None
+
+
+def registration_body(cert_type: str, vnfci_id: str, data: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "certType": cert_type,
+        "subjectId": [{"subjectId": vnfci_id, "certificateData": [data]}],
+        "typeOfVnfcCertHandling": "delegation_mode",
+    }
+
+
+@dataclass(frozen=True)
+class Registered:
+    subject_id: str  # id of the Individual Subject resource
+    url: str
+    vnfci_id: str
+    data: dict[str, Any]
+    response: httpx.Response
+
+
+def register(ctx: RunContext, rec: Recorder, cert_type: str, *, step: str = "pre-condition") -> Registered:
+    """Register a fresh VNFCI with the VNFM as delegate (a pre-condition of most flows)."""
+    rec.step(step)
+    vnfci_id, data = ctx.fresh_vnfci(cert_type)
+    response = ctx.vnfm.register(registration_body(cert_type, vnfci_id, data))
+    if response.status_code not in (200, 201):
+        raise PreconditionFailed(f"registration of {vnfci_id} failed: HTTP {response.status_code} {response.text[:200]}")
+    body = response.json()
+    subject_id = str(body.get("id", ""))
+    url = response.headers.get("location") or f"{ctx.profile.pixit.api_root}/nfv-cert/v1/subjects/{subject_id}"
+    return Registered(subject_id, url, vnfci_id, data, response)
+
+
+@dataclass
+class Obtained:
+    cert: x509.Certificate | None
+    csr: x509.CertificateSigningRequest
+    first: CmpExchange
+    last: CmpExchange
+    polls: list[dict[str, Any]]
+    how: str
+
+    @property
+    def seqs(self) -> tuple[int, ...]:
+        return seqs_of(self.first.response, self.last.response)
+
+
+def certificate_of(exchange: CmpExchange) -> x509.Certificate | None:
+    message = exchange.message
+    if message is None or message.body_type not in ("cp", "ip"):
+        return None
+    for r in message.responses:
+        if r.status in (0, 1) and r.certificate is not None:
+            return r.certificate
+    return None
+
+
+def obtain(
+    ctx: RunContext,
+    rec: Recorder,
+    cert_type: str,
+    reg: Registered,
+    *,
+    chain_request: bool,
+    client: VnfmClient | None = None,
+    on_first: Callable[[CmpExchange], None] | None = None,
+    poll_step: str = "6",
+) -> Obtained:
+    """Send a p10cr for the registered VNFCI; follow 202 + polling (SOL023 5.3.3) to the end."""
+    client = client or ctx.vnfm
+    csr, csr_der = make_csr(reg.data.get("subjectName"), reg.data["subjectAlternateName"])
+    first = client.p10cr(cert_type, csr_der, vnfci_id=reg.vnfci_id, chain_request=chain_request)
+    if on_first is not None:
+        on_first(first)
+    last, polls = first, []
+    status = first_status(first.message) if first.message is not None else None
+    if status is not None and status[0] == 3:
+        rec.step(poll_step)
+        deadline = time.monotonic() + ctx.profile.pixit.max_poll_seconds
+        for _ in range(ctx.profile.pixit.max_polls):
+            wait = 0.0
+            if last.message is not None and last.message.body_type == "pollRep" and last.message.poll_reps:
+                wait = float(last.message.poll_reps[0][1] or 0)
+            if time.monotonic() + wait > deadline:
+                break
+            time.sleep(min(wait, ctx.profile.pixit.max_poll_seconds))  # checkAfter honoured (SOL023 5.3.6 step 1)
+            last = client.poll(cert_type, last)
+            body = last.message.body_type if last.message is not None else "undecodable"
+            check_after = last.message.poll_reps[0][1] if body == "pollRep" and last.message.poll_reps else None
+            polls.append({"body": body, "check_after": check_after, "http": last.response.status_code,
+                          "exchange": last})
+            if body != "pollRep":
+                break
+    cert = certificate_of(last)
+    how = describe_cmp(last.message, last.response)
+    if polls:
+        how = f"202 waiting, then {len(polls)} poll(s); last: {how}"
+    return Obtained(cert, csr, first, last, polls, how)
+
+
+def note_stimulus(rec: Recorder, step: str, response: httpx.Response | None, what: str) -> None:
+    """The harness's own stimulus at a step: PASS if sent and answered, INCONCLUSIVE if not."""
+    if response is None:
+        rec.note(step, Verdict.INCONCLUSIVE, f"{what}: no answer")
+    else:
+        rec.note(step, Verdict.PASS, f"{what} sent; answered HTTP {response.status_code}", seqs_of(response))

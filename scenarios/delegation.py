@@ -1,0 +1,204 @@
+"""IFA026 C.2.2.1 / C.3.2.1 (register the VNFM as delegate) and C.2.2.2 / C.3.2.2 (CSR), delegation mode.
+
+The VNF OAM use cases are the VNFCI ones with the certificate type as a parameter (IFA026
+C.3.2.1, C.3.2.2: "the same ... except that the type of certificate is VNF OAM certificate").
+"""
+
+from __future__ import annotations
+
+from functools import partial
+
+from harness.checks.registry import Observation
+from harness.context import RunContext
+from harness.model import Verdict
+from harness.recorder import Recorder
+from scenarios import flows
+from scenarios.common import Obtained, Scenario, note_stimulus, obtain, register, registration_body
+from simulators.vnfm import make_csr, seqs_of
+
+SHORT = {"VNFCI_certificate": "VNFCI", "VNF_OAM_certificate": "VNF OAM"}
+
+
+def _claimed(cert_type: str, ctx: RunContext) -> str | None:
+    pics = ctx.profile.pics
+    if not pics.delegation_mode:
+        return "the PICS does not claim delegation mode"
+    if cert_type not in pics.cert_types:
+        return f"the PICS does not claim {cert_type}"
+    return None
+
+
+def _needs_vnfm2(cert_type: str, ctx: RunContext) -> str | None:
+    if ctx.vnfm2 is None:
+        return "pixit.vnfm2 (a second NFV-MANO identity) is not configured"
+    return _claimed(cert_type, ctx)
+
+
+# C.2.2.1 / C.3.2.1 ---------------------------------------------------------------------------
+def run_registration(cert_type: str, ctx: RunContext, rec: Recorder) -> None:
+    rec.step("0")
+    response, error = ctx.anonymous_probe("/nfv-cert/v1/subjects")
+    rec.check("mtls-required", Observation(response=response, facts={"error": error}), step="0")
+
+    vnfci_id, data = ctx.fresh_vnfci(cert_type)
+    body = registration_body(cert_type, vnfci_id, data)
+    created = ctx.vnfm.register(body)
+    note_stimulus(rec, "0", created, f"RegistrationRequest for {vnfci_id} ({cert_type})")
+    rec.step("2")
+    rec.check("register-created", Observation(response=created, trace_seqs=seqs_of(created)), step="2")
+    readback = None
+    if created.is_success:
+        subject = created.json().get("id", "")
+        readback = ctx.vnfm.request("GET", f"/nfv-cert/v1/subjects/{subject}")
+    rec.check("register-delegate", Observation(
+        response=created, facts={"readback": readback, "registered_ids": [vnfci_id]},
+        trace_seqs=seqs_of(created, *(r for r in [readback] if r is not None))), step="1")
+
+    rec.step("1")
+    again = ctx.vnfm.register(registration_body(cert_type, vnfci_id, data))
+    rec.check("register-conflict", Observation(response=again, trace_seqs=seqs_of(again)), step="1")
+
+    invalid_id, invalid_data = ctx.fresh_vnfci(cert_type)
+    invalid = registration_body(cert_type, invalid_id, {**invalid_data, "subjectAlternateName": []})
+    invalid["typeOfVnfcCertHandling"] = "direct_mode"
+    refused = ctx.vnfm.register(invalid)
+    rec.check("register-invalid-rejected", Observation(
+        response=refused, facts={"why": "direct_mode and an empty subjectAlternateName"},
+        trace_seqs=seqs_of(refused)), step="1")
+
+
+# C.2.2.2 / C.3.2.2 ---------------------------------------------------------------------------
+def _certificate_checks(ctx: RunContext, rec: Recorder, cert_type: str, obtained: Obtained, data: dict,
+                        chain_requested: bool) -> None:
+    cert = obtained.cert
+    message = obtained.last.message
+    if cert is None or message is None:
+        return
+    facts = {
+        "cert": cert, "csr": obtained.csr, "registered": data, "cert_type": cert_type,
+        "extra_certs": message.extra_certs, "ca_pubs": message.ca_pubs,
+        "anchors": ctx.profile.anchors(), "intermediates": ctx.intermediates,
+        "expected_issuer": ctx.profile.pixit.expected_issuers.get(cert_type),
+        "pics_chain_only": ctx.profile.pics.chain_only_when_requested,
+    }
+    obs = Observation(message=message, facts=facts, trace_seqs=obtained.seqs)
+    if chain_requested:
+        rec.check("cert-binds-csr-key", obs, step="4")
+        rec.check("cert-subject-as-registered", obs, step="4")
+        rec.check("cert-chains-to-ca", obs, step="4")
+        rec.check("cert-ca-per-type", obs, step="3")
+        rec.check("chain-when-requested", obs, step="6")
+    else:
+        rec.check("chain-only-when-requested", obs, step="6")
+
+
+def _issuance_checks(ctx: RunContext, rec: Recorder, cert_type: str, obtained: Obtained) -> None:
+    first = obtained.first
+    first_obs = Observation(response=first.response, message=first.message, trace_seqs=first.seqs)
+    if cert_type in ctx.profile.pics.deferred_issuance:
+        rec.check("csr-waiting-202", first_obs, step="6")
+    else:
+        rec.check("csr-created-201", first_obs, step="6")
+    last = obtained.last
+    rec.check("csr-issued", Observation(response=last.response, message=last.message,
+                                        facts={"cert": obtained.cert, "how": obtained.how},
+                                        trace_seqs=obtained.seqs), step="6")
+    if obtained.cert is not None:
+        rec.check("cp-failinfo-absent", Observation(message=last.message, trace_seqs=obtained.seqs), step="6")
+
+
+def run_csr(cert_type: str, ctx: RunContext, rec: Recorder) -> None:
+    reg = register(ctx, rec, cert_type)
+    rec.step("0")
+    before_ca = ctx.trace.last_seq
+    obtained = obtain(ctx, rec, cert_type, reg, chain_request=True)
+    note_stimulus(rec, "0", obtained.first.response, "p10cr (certChainRequest=true)")
+    _issuance_checks(ctx, rec, cert_type, obtained)
+    if obtained.cert is not None:
+        rec.note("1", Verdict.PASS, "the registered delegate's request was accepted")
+        rec.note("2", Verdict.PASS, "the CSR was accepted")
+    _ca_steps(ctx, rec, before_ca)
+    _certificate_checks(ctx, rec, cert_type, obtained, reg.data, True)
+
+    rec.step("0")
+    reg2 = register(ctx, rec, cert_type, step="0")
+    second = obtain(ctx, rec, cert_type, reg2, chain_request=False)
+    _certificate_checks(ctx, rec, cert_type, second, reg2.data, False)
+
+
+def _ca_steps(ctx: RunContext, rec: Recorder, since: int) -> None:
+    """Steps 3-5 are visible only when the SUT uses the harness's CA (CA-1 binding)."""
+    ca_events = [e for e in ctx.trace.events(rec.scenario) if e.seq > since and "CA" in (e.sender, e.receiver)]
+    requests = [e for e in ca_events if e.sender == "CMF"]
+    responses = [e for e in ca_events if e.sender == "CA"]
+    if not ca_events:
+        for step in ("3", "4", "5"):
+            rec.note(step, Verdict.NOT_TESTED, "CMF -> CA not observable (the SUT uses its own CA)")
+        return
+    rec.note("3", Verdict.PASS if requests else Verdict.FAIL, f"{len(requests)} CA-1 request(s) observed",
+             tuple(e.seq for e in requests))
+    ok = any(e.summary.startswith("201") for e in responses)
+    rec.note("5", Verdict.PASS if ok else Verdict.FAIL, f"CA answered: {[e.summary for e in responses]}",
+             tuple(e.seq for e in responses))
+
+
+def run_csr_not_delegate(cert_type: str, ctx: RunContext, rec: Recorder) -> None:
+    reg = register(ctx, rec, cert_type)
+    assert ctx.vnfm2 is not None
+    rec.step("0")
+    _, csr_der = make_csr(reg.data.get("subjectName"), reg.data["subjectAlternateName"])
+    exchange = ctx.vnfm2.p10cr(cert_type, csr_der, vnfci_id=reg.vnfci_id, chain_request=True)
+    rec.note("0", Verdict.PASS, "p10cr sent by a second VNFM that is not the registered delegate", exchange.seqs)
+    rec.step("1")
+    rec.check("csr-delegate-check", Observation(response=exchange.response, message=exchange.message,
+                                                trace_seqs=exchange.seqs), step="1")
+
+
+def run_csr_invalid(cert_type: str, ctx: RunContext, rec: Recorder) -> None:
+    reg = register(ctx, rec, cert_type)
+    rec.step("0")
+    _, bad_pop = make_csr(reg.data.get("subjectName"), reg.data["subjectAlternateName"], break_pop=True)
+    exchange = ctx.vnfm.p10cr(cert_type, bad_pop, vnfci_id=reg.vnfci_id, chain_request=True)
+    rec.step("2")
+    rec.check("csr-bad-pop-rejected", Observation(response=exchange.response, message=exchange.message,
+                                                  trace_seqs=exchange.seqs), step="2")
+    rec.step("0")
+    other = ["unregistered." + ctx.profile.pixit.san_domain]
+    _, wrong_san = make_csr(reg.data.get("subjectName"), other)
+    exchange = ctx.vnfm.p10cr(cert_type, wrong_san, vnfci_id=reg.vnfci_id, chain_request=True)
+    rec.step("2")
+    rec.check("csr-unregistered-subject-rejected", Observation(
+        response=exchange.response, message=exchange.message, trace_seqs=exchange.seqs), step="2")
+
+
+REGISTRATION_CHECKS = ("mtls-required", "register-created", "register-delegate", "register-conflict",
+                       "register-invalid-rejected")
+CSR_CHECKS = ("csr-created-201", "csr-waiting-202", "csr-issued", "cp-failinfo-absent", "cert-binds-csr-key",
+              "cert-subject-as-registered", "cert-chains-to-ca", "cert-ca-per-type", "chain-when-requested",
+              "chain-only-when-requested")
+
+
+def scenarios() -> list[Scenario]:
+    out: list[Scenario] = []
+    for cert_type in ("VNFCI_certificate", "VNF_OAM_certificate"):
+        short = SHORT[cert_type]
+        params = {"certType": cert_type}
+        reg_uc = flows.USE_CASE_BY_CERT_TYPE[("C.2.2.1", cert_type)]
+        csr_uc = flows.USE_CASE_BY_CERT_TYPE[("C.2.2.2", cert_type)]
+        applicable = partial(_claimed, cert_type)
+        out += [
+            Scenario(f"{reg_uc}[{short}]", reg_uc, f"Registration of VNFM as entity in charge of {short} certificate "
+                     "management", flows.C_2_2_1, REGISTRATION_CHECKS, partial(run_registration, cert_type), params,
+                     applicable),
+            Scenario(f"{csr_uc}[{short}]", csr_uc, f"CSR Request for {short} certificate", flows.C_2_2_2, CSR_CHECKS,
+                     partial(run_csr, cert_type), params, applicable),
+            Scenario(f"{csr_uc}[{short}]/unregistered-delegate", csr_uc,
+                     f"CSR Request for {short} certificate: consumer is not the registered delegate (step 1 error)",
+                     flows.C_2_2_2, ("csr-delegate-check",), partial(run_csr_not_delegate, cert_type), params,
+                     partial(_needs_vnfm2, cert_type)),
+            Scenario(f"{csr_uc}[{short}]/invalid-csr", csr_uc,
+                     f"CSR Request for {short} certificate: CSR fails validation (step 2 error)", flows.C_2_2_2,
+                     ("csr-bad-pop-rejected", "csr-unregistered-subject-rejected"), partial(run_csr_invalid, cert_type),
+                     params, applicable),
+        ]
+    return out

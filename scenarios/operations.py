@@ -1,0 +1,183 @@
+"""IFA033 clause 11.2 operations in their SOL023 form: Deregister, Revoke, Query Subject Info,
+Query Certificate Info; plus the SOL023 5.6.3 method rules and API versions."""
+
+from __future__ import annotations
+
+from harness.checks.registry import Observation
+from harness.context import RunContext
+from harness.model import Verdict
+from harness.recorder import PreconditionFailed, Recorder
+from scenarios import flows
+from scenarios.common import Registered, Scenario, note_stimulus, obtain, register
+from simulators.vnfm import seqs_of
+
+VNFCI = "VNFCI_certificate"
+
+
+def _immediate_type(ctx: RunContext) -> str:
+    """A claimed certificate type, preferring one the SUT issues without deferral."""
+    pics = ctx.profile.pics
+    immediate = [t for t in pics.cert_types if t not in pics.deferred_issuance]
+    return (immediate or list(pics.cert_types))[0]
+
+
+def _with_certificate(ctx: RunContext, rec: Recorder, cert_type: str) -> tuple[Registered, object]:
+    reg = register(ctx, rec, cert_type)
+    obtained = obtain(ctx, rec, cert_type, reg, chain_request=False, poll_step="pre-condition")
+    if obtained.cert is None:
+        raise PreconditionFailed(f"no certificate could be obtained for {reg.vnfci_id}: {obtained.how}")
+    return reg, obtained.cert
+
+
+def _delegation(ctx: RunContext) -> str | None:
+    if not ctx.profile.pics.delegation_mode or not ctx.profile.pics.cert_types:
+        return "the PICS does not claim delegation mode for VNFCI or VNF OAM certificates"
+    return None
+
+
+def run_deregister(ctx: RunContext, rec: Recorder) -> None:
+    cert_type = _immediate_type(ctx)
+    reg, cert = _with_certificate(ctx, rec, cert_type)
+    rec.step("1")
+    if ctx.vnfm2 is not None:
+        foreign = ctx.vnfm2.request("DELETE", reg.url)
+        after = ctx.vnfm.request("GET", reg.url)
+        rec.check("deregister-delegate", Observation(response=foreign, facts={"after": after},
+                                                     trace_seqs=seqs_of(foreign, after)), step="2")
+    busy = ctx.vnfm.request("DELETE", reg.url)
+    rec.check("deregister-conflict", Observation(response=busy, trace_seqs=seqs_of(busy)), step="3")
+    rec.step("pre-condition")
+    revoked = ctx.vnfm.rr(cert_type, cert)  # type: ignore[arg-type]
+    if revoked.message is None or revoked.message.body_type != "rp":
+        raise PreconditionFailed("the certificate could not be revoked before deregistration")
+    rec.step("1")
+    gone = ctx.vnfm.request("DELETE", reg.url)
+    note_stimulus(rec, "1", gone, "DELETE of the Individual Subject (its certificate revoked)")
+    after = ctx.vnfm.request("GET", reg.url)
+    rec.check("deregister-no-content", Observation(response=gone, facts={"after": after},
+                                                   trace_seqs=seqs_of(gone, after)), step="3")
+
+
+def run_revoke(ctx: RunContext, rec: Recorder) -> None:
+    cert_type = _immediate_type(ctx)
+    _, cert = _with_certificate(ctx, rec, cert_type)
+    if ctx.vnfm2 is not None:
+        rec.step("1")
+        foreign = ctx.vnfm2.rr(cert_type, cert)  # type: ignore[arg-type]
+        rec.check("revoke-delegate", Observation(response=foreign.response, message=foreign.message,
+                                                 trace_seqs=foreign.seqs), step="2")
+    rec.step("1")
+    first = ctx.vnfm.rr(cert_type, cert)  # type: ignore[arg-type]
+    note_stimulus(rec, "1", first.response, "rr for the VNFCI's certificate")
+    rec.step("3")
+    rec.check("revoke-http-200", Observation(response=first.response, message=first.message,
+                                             trace_seqs=first.seqs), step="3")
+    second = ctx.vnfm.rr(cert_type, cert)  # type: ignore[arg-type]
+    ca_status = ctx.ca_status(cert.serial_number) if ctx.ca_status else None  # type: ignore[attr-defined]
+    rec.check("revoke-takes-effect", Observation(
+        response=first.response, message=first.message,
+        facts={"second": second.message, "ca_status": ca_status},
+        trace_seqs=first.seqs + second.seqs), step="2")
+
+
+def run_query_subject(ctx: RunContext, rec: Recorder) -> None:
+    cert_type = ctx.profile.pics.cert_types[0]
+    a = register(ctx, rec, cert_type)
+    b = register(ctx, rec, cert_type)
+    base = "/nfv-cert/v1/subjects"
+    rec.step("1")
+    listing = ctx.vnfm.request("GET", base)
+    rec.step("2")
+    rec.check("query-list", Observation(response=listing, facts={"id": a.subject_id},
+                                        trace_seqs=seqs_of(listing)), step="2")
+    rec.check("query-exclude-default", Observation(response=listing, trace_seqs=seqs_of(listing)), step="2")
+    rec.step("1")
+    full = ctx.vnfm.request("GET", base, params={"all_fields": ""})
+    rec.check("query-all-fields", Observation(response=full, trace_seqs=seqs_of(full)), step="2")
+    expr = f"(eq,subjectId/subjectId,{a.vnfci_id})"
+    filtered = ctx.vnfm.request("GET", base, params={"filter": expr})
+    rec.check("query-filter", Observation(response=filtered, facts={
+        "wanted": a.subject_id, "unwanted": b.subject_id, "filter": expr}, trace_seqs=seqs_of(filtered)), step="2")
+    bad = "(eq,certType"
+    bad_filter = ctx.vnfm.request("GET", base, params={"filter": bad})
+    rec.check("query-bad-filter", Observation(response=bad_filter, facts={"value": bad},
+                                              trace_seqs=seqs_of(bad_filter)), step="2")
+    bad_selector = ctx.vnfm.request("GET", base, params={"fields": "noSuchAttribute"})
+    rec.check("query-bad-selector", Observation(response=bad_selector, facts={"value": "fields=noSuchAttribute"},
+                                                trace_seqs=seqs_of(bad_selector)), step="2")
+    rec.step("3")
+    one = ctx.vnfm.request("GET", a.url)
+    rec.step("4")
+    registered = [{"subjectId": a.vnfci_id, "certificateData": [a.data]}]
+    rec.check("query-individual", Observation(response=one, facts={"id": a.subject_id},
+                                              trace_seqs=seqs_of(one)), step="4")
+    rec.check("query-subject-data", Observation(response=one, facts={"registered": registered},
+                                                trace_seqs=seqs_of(one)), step="4")
+
+
+def _deferred(ctx: RunContext) -> str | None:
+    if not ctx.profile.pics.deferred_issuance:
+        return ("the PICS lists no certificate type with deferred issuance (pics.deferred_issuance), so there is "
+                "never an ongoing operation to query")
+    return _delegation(ctx)
+
+
+def run_query_certificate(ctx: RunContext, rec: Recorder) -> None:
+    cert_type = ctx.profile.pics.deferred_issuance[0]
+    reg = register(ctx, rec, cert_type)
+    rec.step("pre-condition")
+    obtained = obtain(ctx, rec, cert_type, reg, chain_request=False, poll_step="2")
+    if obtained.first.response.status_code != 202 and not obtained.polls:
+        raise PreconditionFailed(f"the CSR was not deferred: {obtained.how}")
+    if obtained.polls:
+        first_poll = obtained.polls[0]["exchange"]
+        rec.note("1", Verdict.PASS, f"waited checkAfter before polling")
+        rec.check("poll-response", Observation(response=first_poll.response, message=first_poll.message,
+                                               trace_seqs=first_poll.seqs), step="3")
+    rec.check("poll-delivers", Observation(facts={
+        "polls": obtained.polls, "cert": obtained.cert, "max_polls": ctx.profile.pixit.max_polls,
+        "max_seconds": ctx.profile.pixit.max_poll_seconds}, trace_seqs=obtained.seqs), step="3")
+
+
+def run_resource_rules(ctx: RunContext, rec: Recorder) -> None:
+    rec.step("5.6.3.2")
+    versions = ctx.vnfm.request("GET", "/nfv-cert/api_versions")
+    rec.check("cm-vnfm-interface", Observation(response=versions, trace_seqs=seqs_of(versions)), step="5.6.3.2")
+    major = ctx.vnfm.request("GET", "/nfv-cert/v1/api_versions")
+    rec.check("api-versions-v1", Observation(response=major, trace_seqs=seqs_of(major)), step="5.6.3.2")
+    rec.step("5.6.3.3.3")
+    base = "/nfv-cert/v1/subjects"
+    for method, name in (("PUT", "subjects-put-405"), ("PATCH", "subjects-patch-405"),
+                         ("DELETE", "subjects-delete-405")):
+        response = ctx.vnfm.request(method, base, json={} if method != "DELETE" else None)
+        rec.check(name, Observation(response=response, facts={"method": method, "resource": base},
+                                    trace_seqs=seqs_of(response)), step="5.6.3.3.3")
+    reg = register(ctx, rec, ctx.profile.pics.cert_types[0])
+    rec.step("5.6.3.4.3")
+    for method, name in (("POST", "subject-post-405"), ("PUT", "subject-put-405"), ("PATCH", "subject-patch-405")):
+        response = ctx.vnfm.request(method, reg.url, json={})
+        rec.check(name, Observation(response=response, facts={"method": method, "resource": reg.url},
+                                    trace_seqs=seqs_of(response)), step="5.6.3.4.3")
+
+
+def _needs_vnfm2(ctx: RunContext) -> str | None:
+    return _delegation(ctx)
+
+
+def scenarios() -> list[Scenario]:
+    return [
+        Scenario("SOL023-5.6.3[methods]", "SOL023 5.6.3", flows.RESOURCE_METHODS.title, flows.RESOURCE_METHODS,
+                 ("cm-vnfm-interface", "api-versions-v1", "subjects-put-405", "subjects-patch-405",
+                  "subjects-delete-405", "subject-post-405", "subject-put-405", "subject-patch-405"),
+                 run_resource_rules, {}, _delegation),
+        Scenario("IFA033-11.2.6[QuerySubjectInfo]", "IFA033 11.2.6", flows.QUERY_SUBJECT.title, flows.QUERY_SUBJECT,
+                 ("query-list", "query-exclude-default", "query-all-fields", "query-filter", "query-bad-filter",
+                  "query-bad-selector", "query-individual", "query-subject-data"), run_query_subject, {}, _delegation),
+        Scenario("IFA033-11.2.7[QueryCertificateInfo]", "IFA033 11.2.7", flows.QUERY_CERTIFICATE.title,
+                 flows.QUERY_CERTIFICATE, ("poll-response", "poll-delivers"), run_query_certificate, {}, _deferred),
+        Scenario("IFA033-11.2.5[Revoke]", "IFA033 11.2.5", flows.REVOKE.title, flows.REVOKE,
+                 ("revoke-delegate", "revoke-http-200", "revoke-takes-effect"), run_revoke, {}, _delegation),
+        Scenario("IFA033-11.2.4[Deregister]", "IFA033 11.2.4", flows.DEREGISTER.title, flows.DEREGISTER,
+                 ("deregister-delegate", "deregister-conflict", "deregister-no-content"), run_deregister, {},
+                 _delegation),
+    ]

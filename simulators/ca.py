@@ -1,0 +1,196 @@
+"""Simulated CA with the harness's CA-1 binding (CMF -> CA).
+
+IFA026 leaves CMF -> CA (reference point CA-1) without a wire format, so this is the
+harness's own binding, documented in the README and labelled as such in reports:
+
+* ``POST /ca1/v1/certificates``  JSON ``{"csr": PEM, "certType", "subjectId", "validityDays"}``
+  -> 201 ``{"serialNumber": hex, "certificate": PEM, "chain": [PEM, ...]}`` (issuer first,
+  trust anchor last); an optional ``"subjectAltName": [str]`` replaces the CSR's SANs (the
+  RA-side template override a CMF may apply);
+* ``POST /ca1/v1/revocations``  JSON ``{"serialNumber": hex, "reason": int|null}``
+  -> 200 ``{"status": "revoked"}``, 409 if already revoked, 404 if unknown;
+* ``GET /ca1/v1/certificates/{serialNumber}`` -> 200 ``{"status": "good"|"revoked", ...}``.
+
+A vendor CMF can be pointed at this CA to make steps 3-5 of C.2.2.2 observable.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.x509.oid import ExtendedKeyUsageOID
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from harness.trace import Trace
+from simulators.pki import Issued
+from simulators.x509util import san_general_names
+
+BINDING = "CA-1 (harness binding: JSON over HTTPS, see README)"
+
+
+@dataclass
+class IssuedRecord:
+    cert: x509.Certificate
+    cert_type: str
+    subject_id: str
+    revoked_at: datetime | None = None
+    reason: int | None = None
+
+
+@dataclass
+class CaSimulator:
+    issuing: dict[str, Issued]  # certificate type -> issuing CA
+    trace: Trace | None = None
+    records: dict[int, IssuedRecord] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def issue(
+        self,
+        csr: x509.CertificateSigningRequest,
+        cert_type: str,
+        subject_id: str,
+        days: int,
+        san: list[str] | None = None,
+    ) -> IssuedRecord:
+        ca = self.issuing[cert_type]
+        now = datetime.now(timezone.utc)
+        builder = (
+            x509.CertificateBuilder()
+            .subject_name(csr.subject)
+            .issuer_name(ca.cert.subject)
+            .public_key(csr.public_key())
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(now - timedelta(minutes=1))
+            .not_valid_after(now + timedelta(days=days))
+            .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+            .add_extension(
+                x509.KeyUsage(True, False, False, False, False, False, False, False, False), critical=True
+            )
+            .add_extension(
+                x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH, ExtendedKeyUsageOID.CLIENT_AUTH]),
+                critical=False,
+            )
+            .add_extension(x509.SubjectKeyIdentifier.from_public_key(csr.public_key()), critical=False)
+            .add_extension(
+                x509.AuthorityKeyIdentifier.from_issuer_public_key(ca.key.public_key()), critical=False
+            )
+        )
+        if san is not None:
+            names = x509.SubjectAlternativeName(san_general_names(san))
+            builder = builder.add_extension(names, critical=not csr.subject.rdns)
+        else:
+            try:
+                requested = csr.extensions.get_extension_for_class(x509.SubjectAlternativeName)
+                builder = builder.add_extension(requested.value, critical=not csr.subject.rdns)
+            except x509.ExtensionNotFound:
+                pass
+        cert = builder.sign(ca.key, hashes.SHA256())
+        record = IssuedRecord(cert, cert_type, subject_id)
+        with self._lock:
+            self.records[cert.serial_number] = record
+        return record
+
+    def chain_for(self, cert_type: str) -> tuple[x509.Certificate, ...]:
+        ca = self.issuing[cert_type]
+        return (ca.cert, *ca.chain)
+
+    def app(self) -> Starlette:
+        return Starlette(
+            routes=[
+                Route("/ca1/v1/certificates", self._post_certificate, methods=["POST"]),
+                Route("/ca1/v1/certificates/{serial}", self._get_certificate, methods=["GET"]),
+                Route("/ca1/v1/revocations", self._post_revocation, methods=["POST"]),
+            ]
+        )
+
+    def _trace(self, request: Request, body: bytes, response: JSONResponse) -> None:
+        if self.trace is None:
+            return
+        self.trace.record(
+            "CMF", "CA", "http-request", f"{request.method} {request.url.path}",
+            channel=BINDING, headers={"content-type": request.headers.get("content-type", "")},
+            body_text=body.decode("utf-8", "replace"),
+        )
+        self.trace.record(
+            "CA", "CMF", "http-response", f"{response.status_code}",
+            channel=BINDING, headers={"content-type": "application/json"},
+            body_text=bytes(response.body).decode("utf-8", "replace"),
+        )
+
+    async def _post_certificate(self, request: Request) -> JSONResponse:
+        body = await request.body()
+        response = self._issue_response(body)
+        self._trace(request, body, response)
+        return response
+
+    def _issue_response(self, body: bytes) -> JSONResponse:
+        try:
+            data = json.loads(body)
+            csr = x509.load_pem_x509_csr(data["csr"].encode())
+            cert_type = str(data["certType"])
+            days = int(data.get("validityDays", 90))
+            san = data.get("subjectAltName")
+            if san is not None and not (isinstance(san, list) and all(isinstance(v, str) for v in san)):
+                raise ValueError("subjectAltName must be an array of strings")
+        except (ValueError, KeyError, TypeError) as exc:
+            return JSONResponse({"status": 400, "detail": f"bad CA-1 request: {exc}"}, status_code=400)
+        if cert_type not in self.issuing:
+            return JSONResponse({"status": 400, "detail": f"no issuing CA for {cert_type}"}, status_code=400)
+        if not csr.is_signature_valid:
+            return JSONResponse({"status": 400, "detail": "CSR signature invalid"}, status_code=400)
+        record = self.issue(csr, cert_type, str(data.get("subjectId", "")), days, san)
+        pem = serialization.Encoding.PEM
+        return JSONResponse(
+            {
+                "serialNumber": format(record.cert.serial_number, "x"),
+                "certificate": record.cert.public_bytes(pem).decode(),
+                "chain": [c.public_bytes(pem).decode() for c in self.chain_for(cert_type)],
+            },
+            status_code=201,
+        )
+
+    async def _get_certificate(self, request: Request) -> JSONResponse:
+        try:
+            serial = int(request.path_params["serial"], 16)
+        except ValueError:
+            return JSONResponse({"status": 400, "detail": "serial must be hex"}, status_code=400)
+        record = self.records.get(serial)
+        if record is None:
+            return JSONResponse({"status": 404, "detail": "unknown certificate"}, status_code=404)
+        status = "revoked" if record.revoked_at else "good"
+        return JSONResponse({"serialNumber": format(serial, "x"), "status": status, "certType": record.cert_type})
+
+    async def _post_revocation(self, request: Request) -> JSONResponse:
+        body = await request.body()
+        try:
+            data = json.loads(body)
+            serial = int(data["serialNumber"], 16)
+        except (ValueError, KeyError, TypeError) as exc:
+            response = JSONResponse({"status": 400, "detail": f"bad CA-1 request: {exc}"}, status_code=400)
+        else:
+            response = self._revoke(serial, data.get("reason"))
+        self._trace(request, body, response)
+        return response
+
+    def _revoke(self, serial: int, reason: object) -> JSONResponse:
+        with self._lock:
+            record = self.records.get(serial)
+            if record is None:
+                return JSONResponse({"status": 404, "detail": "unknown certificate"}, status_code=404)
+            if record.revoked_at is not None:
+                return JSONResponse({"status": 409, "detail": "already revoked"}, status_code=409)
+            record.revoked_at = datetime.now(timezone.utc)
+            record.reason = reason if isinstance(reason, int) else None
+        return JSONResponse({"serialNumber": format(serial, "x"), "status": "revoked"})
+
+    def is_revoked(self, serial: int) -> bool:
+        record = self.records.get(serial)
+        return record is not None and record.revoked_at is not None

@@ -1,0 +1,1 @@
+"""The reference CMF: the embedded default system under test."""

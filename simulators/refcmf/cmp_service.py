@@ -1,0 +1,287 @@
+"""CMP over HTTP (RFC 6712 / RFC 9483) of the reference CMF, profiled by SOL023 5.2-5.5 and 5.7.
+
+``{cmp_base}/{name}/pkcs10``: p10cr -> cp (201, or 202 "waiting" then pollReq/pollRep and a
+final cp with 200), certConf -> pkiConf. ``{cmp_base}/{name}/revocation``: rr -> rp (200).
+The numbered comments are the steps of IFA026 table C.2.2.2.6-1.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timezone
+from typing import Any
+
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.serialization import Encoding
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from simulators import cmp, sol013
+from simulators.pki import new_key
+from simulators.refcmf.ca_client import CaClient, CaError, CaIssued
+from simulators.refcmf.config import URL_NAME, RefCmfConfig
+from simulators.refcmf.store import CertRow, Store
+from simulators.x509util import PathError, build_path, san_strings, subject_matches
+
+PKIXCMP = "application/pkixcmp"
+_PEM = Encoding.PEM
+_DER = Encoding.DER
+CERT_TYPE_URN = {"VNFCI_certificate": cmp.CERT_TYPE_VNFC, "VNF_OAM_certificate": cmp.CERT_TYPE_VNFOAM}
+
+
+class Reject(Exception):
+    """A CMP rejection: PKIStatus rejection with failInfo and a statusString."""
+
+    def __init__(self, fail_info: str, text: str) -> None:
+        super().__init__(text)
+        self.fail_info = fail_info
+        self.text = text
+
+
+@dataclass(frozen=True)
+class CsrRequest:
+    owner: str
+    cert_type: str
+    vnfci_id: str
+    subject_resource: str
+    csr_pem: str
+    chain_requested: bool
+    sans: list[str]
+
+
+class CmpService:
+    def __init__(self, config: RefCmfConfig, store: Store, ca: CaClient) -> None:
+        self.config = config
+        self.store = store
+        self.ca = ca
+
+    def routes(self) -> list[Route]:
+        base = self.config.cmp_base
+        methods = ["GET", "POST", "PUT", "PATCH", "DELETE"]
+        return [
+            Route(f"{base}/{{name}}/pkcs10", self.pkcs10, methods=methods),
+            Route(f"{base}/{{name}}/revocation", self.revocation, methods=methods),
+        ]
+
+    # transport --------------------------------------------------------------------------
+    async def _receive(self, request: Request) -> tuple[str, cmp.PkiMessageView] | Response:
+        if request.method != "POST":
+            return sol013.to_response(sol013.method_not_allowed("CMP endpoints accept POST only", ["POST"]))
+        cert_type = URL_NAME.get(request.path_params["name"])
+        if cert_type is None:
+            return sol013.to_response(sol013.not_found(f"unknown certificate type {request.path_params['name']}"))
+        try:
+            return cert_type, cmp.parse_message(await request.body())
+        except cmp.CmpDecodeError as exc:
+            return self._send(cmp.build_error(request=None, fail_info=("badDataFormat",),
+                                              status_string=f"undecodable PKIMessage: {exc}",
+                                              **self._signer()), 400)
+
+    def _signer(self) -> dict[str, Any]:
+        signer = self.config.signer
+        return {"signer_key": signer.key, "signer_cert": signer.cert, "extra_certs": signer.chain[:-1]}
+
+    @staticmethod
+    def _send(der: bytes, status: int) -> Response:
+        return Response(der, status_code=status, media_type=PKIXCMP)
+
+    def _error(self, view: cmp.PkiMessageView, reject: Reject) -> Response:
+        return self._send(cmp.build_error(request=view, fail_info=(reject.fail_info,),
+                                          status_string=reject.text, **self._signer()), 200)
+
+    def _authenticate(self, view: cmp.PkiMessageView) -> str:
+        """The requester's identity from signature-based protection by an NFV-MANO certificate."""
+        if view.protection is None:
+            raise Reject("badMessageCheck", "unprotected messages are not accepted")
+        signer = cmp.protection_signer(view)
+        if signer is None:
+            raise Reject("badMessageCheck", "protection does not verify with any certificate in extraCerts")
+        try:
+            build_path(signer, view.extra_certs, self.config.client_trust)
+        except PathError as exc:
+            raise Reject("signerNotTrusted", f"protection certificate not trusted: {exc}") from exc
+        return signer.subject.rfc4514_string()
+
+    # pkcs10: p10cr, pollReq, certConf ---------------------------------------------------
+    async def pkcs10(self, request: Request) -> Response:
+        received = await self._receive(request)
+        if isinstance(received, Response):
+            return received
+        cert_type, view = received
+        try:
+            owner = self._authenticate(view)
+            if view.body_type == "p10cr":
+                return await self._p10cr(view, owner, cert_type)
+            if view.body_type == "pollReq":
+                return await self._poll(view, owner)
+            if view.body_type == "certConf":
+                return self._send(cmp.build_pki_conf(request=view, **self._signer()), 200)
+            raise Reject("badRequest", f"body type {view.body_type} is not supported on pkcs10")
+        except Reject as reject:
+            return self._error(view, reject)
+
+    async def _p10cr(self, view: cmp.PkiMessageView, owner: str, cert_type: str) -> Response:
+        info = dict(view.general_info)
+        announced = info.get(cmp.CERT_TYPE)
+        if announced is not None and announced != CERT_TYPE_URN[cert_type]:
+            raise Reject("badRequest", f"generalInfo {cmp.CERT_TYPE}={announced} does not match the URI")
+        handling = info.get(cmp.HANDLING)
+        if handling is not None and handling != cmp.HANDLING_DELEGATION:
+            raise Reject("badRequest", f"only {cmp.HANDLING_DELEGATION} is supported")
+        try:
+            csr = x509.load_der_x509_csr(view.csr_der or b"")
+        except ValueError as exc:
+            raise Reject("badDataFormat", f"p10cr does not hold a PKCS#10 request: {exc}") from exc
+        req = self._validate(view, owner, cert_type, csr, info)
+        if cert_type in self.config.deferred_types:
+            self.store.put_transaction(view.transaction_id or b"", owner, "pending",
+                                       self.config.polls_before_ready, req.__dict__)
+            waiting = cmp.build_cp(request=view, status=3, cert=None, status_string="issuance pending",
+                                   **self._signer())
+            return self._send(waiting, 200 if self.config.has("waiting-200") else 202)
+        return await self._issue_and_reply(view, req, 200 if self.config.has("csr-200") else 201)
+
+    def _validate(
+        self, view: cmp.PkiMessageView, owner: str, cert_type: str, csr: x509.CertificateSigningRequest,
+        info: dict[str, Any],
+    ) -> CsrRequest:
+        vnfci_id = info.get(cmp.VNFCI_ID)
+        registered = self.store.vnfci_owner(vnfci_id, cert_type) if vnfci_id else self._find_by_csr(csr, cert_type)
+        # step 1: is the consumer the registered delegate for this VNFCI?
+        if registered is None:
+            raise Reject("notAuthorized", f"no {cert_type} subject registered for this request")
+        delegate, subject_resource = registered
+        if delegate != owner and not self.config.has("skip-delegate-check"):
+            raise Reject("notAuthorized", "the requester is not the registered delegate of this VNFCI")
+        vnfci_id = vnfci_id or self._vnfci_of(subject_resource, csr)
+        # step 2: validate the CSR
+        if not csr.is_signature_valid and not self.config.has("accept-bad-pop"):
+            raise Reject("badPOP", "the CSR's self-signature does not verify")
+        data = self._certificate_data(subject_resource, vnfci_id, csr)
+        if data is None and not self.config.has("skip-csr-subject-check"):
+            raise Reject("badCertTemplate", "CSR subject/subjectAltName do not match the registered certificateData")
+        sans = san_strings(csr)
+        if self.config.has("wrong-subject"):
+            sans = [*sans, "cmf-added.invalid"]
+        return CsrRequest(owner, cert_type, vnfci_id or "", subject_resource,
+                          csr.public_bytes(_PEM).decode(), info.get(cmp.CERT_CHAIN_REQUEST) == "true", sans)
+
+    def _entries(self, subject_resource: str) -> list[dict[str, Any]]:
+        row = self.store.subject(subject_resource)
+        return row.entries if row else []
+
+    def _certificate_data(self, subject_resource: str, vnfci_id: str | None, csr: x509.CertificateSigningRequest) -> dict[str, Any] | None:
+        for entry in self._entries(subject_resource):
+            if vnfci_id and entry.get("subjectId") != vnfci_id:
+                continue
+            for data in entry.get("certificateData", []):
+                if sorted(data.get("subjectAlternateName", [])) == sorted(san_strings(csr)) and subject_matches(
+                    csr.subject, data.get("subjectName")
+                ):
+                    return data
+        return None
+
+    def _find_by_csr(self, csr: x509.CertificateSigningRequest, cert_type: str) -> tuple[str, str] | None:
+        """Without the vnfci-id binding (e.g. a plain OpenSSL client): find the subject by SAN."""
+        for row in self.store.subjects():
+            if row.cert_type == cert_type and self._certificate_data(row.id, None, csr) is not None:
+                return row.owner, row.id
+        return None
+
+    def _vnfci_of(self, subject_resource: str, csr: x509.CertificateSigningRequest) -> str:
+        for entry in self._entries(subject_resource):
+            if self._certificate_data(subject_resource, entry.get("subjectId"), csr) is not None:
+                return str(entry.get("subjectId"))
+        return ""
+
+    async def _issue(self, req: CsrRequest) -> CaIssued:
+        csr = x509.load_pem_x509_csr(req.csr_pem.encode())
+        if self.config.has("cmf-signs-itself"):
+            return self._self_sign(csr)
+        if self.config.has("wrong-public-key"):
+            key = new_key()
+            csr = x509.CertificateSigningRequestBuilder().subject_name(csr.subject).add_extension(
+                csr.extensions.get_extension_for_class(x509.SubjectAlternativeName).value, critical=False
+            ).sign(key, hashes.SHA256())
+        cert_type = req.cert_type
+        if self.config.has("wrong-ca-selection"):
+            cert_type = "VNFCI_certificate"
+        # steps 3-5: CMF -> CA, the CA issues, CA -> CMF
+        try:
+            return await self.ca.issue(csr.public_bytes(_PEM).decode(), cert_type, req.vnfci_id,
+                                       self.config.validity_days, req.sans)
+        except CaError as exc:
+            raise Reject("systemUnavail", str(exc)) from exc
+
+    def _self_sign(self, csr: x509.CertificateSigningRequest) -> CaIssued:
+        signer = self.config.signer
+        now = signer.cert.not_valid_before_utc.astimezone(timezone.utc)
+        cert = (x509.CertificateBuilder().subject_name(csr.subject).issuer_name(signer.cert.subject)
+                .public_key(csr.public_key()).serial_number(x509.random_serial_number())
+                .not_valid_before(now).not_valid_after(signer.cert.not_valid_after_utc)
+                .add_extension(csr.extensions.get_extension_for_class(x509.SubjectAlternativeName).value, False)
+                .sign(signer.key, hashes.SHA256()))
+        return CaIssued(cert, (signer.cert, *signer.chain))
+
+    async def _issue_and_reply(self, view: cmp.PkiMessageView, req: CsrRequest, http_status: int) -> Response:
+        issued = await self._issue(req)
+        self.store.add_certificate(CertRow(
+            issued.cert.serial_number, issued.cert.issuer.rfc4514_string(), req.subject_resource, req.vnfci_id,
+            req.owner, req.cert_type, issued.cert.not_valid_after_utc, False, issued.cert.public_bytes(_DER)))
+        send_chain = (req.chain_requested or self.config.has("chain-always")) and not self.config.has("no-chain")
+        signer = self._signer()
+        extra = tuple(signer.pop("extra_certs"))
+        chain = issued.chain if send_chain else ()
+        reply = cmp.build_cp(
+            request=view, status=0, cert=issued.cert,
+            fail_info=("badRequest",) if self.config.has("failinfo-on-accept") else (),
+            ca_pubs=chain[-1:], extra_certs=extra + chain[:-1],
+            implicit_confirm_granted=view.implicit_confirm, **signer)
+        return self._send(reply, http_status)
+
+    async def _poll(self, view: cmp.PkiMessageView, owner: str) -> Response:
+        txn = self.store.transaction(view.transaction_id or b"")
+        if txn is None or txn[0] != owner:
+            raise Reject("badRequest", "no pending request with this transactionID")
+        _, state, polls_left, data = txn
+        if state != "pending":
+            raise Reject("badRequest", f"the request is {state}")
+        if polls_left > 0 or self.config.has("poll-never-ready"):
+            self.store.put_transaction(view.transaction_id or b"", owner, "pending", max(polls_left - 1, 0), data)
+            rep = cmp.build_poll_rep(request=view, check_after=self.config.check_after, **self._signer())
+            return self._send(rep, 202 if self.config.has("poll-202") else 200)
+        self.store.put_transaction(view.transaction_id or b"", owner, "issued", 0, data)
+        return await self._issue_and_reply(view, CsrRequest(**data), 200)
+
+    # revocation: rr -> rp ------------------------------------------------------------------------
+    async def revocation(self, request: Request) -> Response:
+        received = await self._receive(request)
+        if isinstance(received, Response):
+            return received
+        _, view = received
+        try:
+            owner = self._authenticate(view)
+            if view.body_type != "rr" or not view.rev_details:
+                raise Reject("badRequest", f"body type {view.body_type} is not supported on revocation")
+            detail = view.rev_details[0]
+            row = self.store.certificate(detail.serial, detail.issuer.rfc4514_string())
+            if row is None:
+                raise Reject("badCertId", "no certificate with this serialNumber and issuer")
+            if row.owner != owner and not self.config.has("skip-revoke-delegate-check"):
+                raise Reject("notAuthorized", "the requester is not the delegate of this certificate's VNFCI")
+            if not self.config.has("revoke-no-effect"):
+                if row.revoked:
+                    raise Reject("certRevoked", "the certificate is already revoked")
+                try:
+                    await self.ca.revoke(row.serial)
+                except CaError as exc:
+                    raise Reject("systemUnavail", str(exc)) from exc
+                self.store.mark_revoked(row.serial, row.issuer)
+        except Reject as reject:
+            rp = cmp.build_rp(request=view, status=2, fail_info=(reject.fail_info,),
+                              status_string=reject.text, **self._signer())
+            return self._send(rp, 200)
+        rp = cmp.build_rp(request=view, status=0, **self._signer())
+        return self._send(rp, 201 if self.config.has("revoke-201") else 200)

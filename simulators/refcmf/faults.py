@@ -1,0 +1,109 @@
+"""Named faults of the reference CMF: each one a documented deviation from the specs.
+
+``requirements`` lists every requirement ID a run with the fault must report as FAIL: first
+the ones the fault violates directly, then those it breaks as a consequence. The test suite
+runs every fault and asserts the set of FAILed requirements equals this list exactly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Fault:
+    name: str
+    requirements: tuple[str, ...]
+    description: str
+
+
+_M405 = (
+    "SOL023:5.6.3.3.3.3:put-405",
+    "SOL023:5.6.3.3.3.4:patch-405",
+    "SOL023:5.6.3.3.3.5:delete-405",
+    "SOL023:5.6.3.4.3.1:post-405",
+    "SOL023:5.6.3.4.3.3:put-405",
+    "SOL023:5.6.3.4.3.4:patch-405",
+)
+
+FAULTS: tuple[Fault, ...] = (
+    Fault("no-mtls", ("IFA026:C.2.2.1.4:mtls",),
+          "Accepts TLS clients that present no certificate and serves them anonymously."),
+    Fault("no-api-versions", ("Cm-Vnfm.001", "SOL023:5.6.2:version"),
+          "Serves no {apiRoot}/nfv-cert/api_versions resource (404)."),
+    Fault("api-version-wrong", ("SOL023:5.6.2:version",),
+          "api_versions announces version 2.0.0 under uriPrefix /nfv-cert/v2."),
+    Fault("no-location-header", ("SOL023:5.6.3.3.3.1:created",),
+          "201 Created on subject registration without the Location header."),
+    Fault("register-no-conflict", ("SOL023:5.6.3.3.3.1:conflict",),
+          "Registers a VNFCI that is already registered (201 instead of 409 Conflict)."),
+    Fault("accept-invalid-registration", ("IFA026:C.2.2.1.6:invalid-registration",),
+          "Accepts a RegistrationRequest with typeOfVnfcCertHandling=direct_mode or no subjectAlternateName."),
+    Fault("reject-vnfoam-registration", ("CMF.Certm.Del.001", "Cmf.CertLcm.003"),
+          "Refuses every registration with certType VNF_OAM_certificate (422)."),
+    Fault("ignore-filter", ("SOL023:5.6.3.3.3.2:filter",),
+          "GET subjects ignores the filter parameter and returns every subject."),
+    Fault("accept-bad-filter", ("SOL023:5.6.3.3.3.2:bad-filter",),
+          "Answers 200 to a syntactically invalid filter expression instead of 400."),
+    Fault("accept-bad-selector", ("SOL023:5.6.3.3.3.2:bad-selector",),
+          "Answers 200 to an invalid attribute selector instead of 400."),
+    Fault("no-default-exclusion", ("SOL023:5.6.3.3.3.2:exclude-default",),
+          "Includes subjectId in GET subjects responses when no selector is given."),
+    Fault("ignore-all-fields", ("SOL023:5.6.3.3.3.2:all-fields",),
+          "Ignores all_fields: subjectId stays excluded."),
+    Fault("subject-wrong-data", ("CMF.Certm.Del.004",),
+          "Query Subject Info returns certificateData without the registered subjectAlternateName values."),
+    Fault("subject-no-links", ("SOL023:5.6.3.4.3.2:ok",),
+          "GET on an Individual Subject returns a representation without _links.self."),
+    Fault("methods-allowed", _M405,
+          "Answers unsupported methods on the subject resources with 200/204 instead of 405."),
+    Fault("deregister-ignores-valid-certs", ("SOL023:5.6.3.4.3.5:conflict",),
+          "Deregisters a subject that still has valid certificates (204 instead of 409)."),
+    Fault("deregister-keeps-resource", ("SOL023:5.6.3.4.3.5:no-content", "CMF.Certm.Del.003"),
+          "Answers 204 to DELETE but keeps the Individual Subject resource."),
+    Fault("skip-deregister-delegate-check", ("IFA033:11.2.1:deregister-delegate",),
+          "Lets a VNFM that is not the delegate deregister another VNFM's subject."),
+    Fault("skip-delegate-check", ("IFA026:C.2.2.2.6:delegate", "Cmf.CertLcm.003"),
+          "Issues a certificate for a VNFCI to a VNFM that is not its registered delegate."),
+    Fault("accept-bad-pop", ("IFA026:C.2.2.2.6:csr-validation",),
+          "Does not verify the CSR's self-signature (proof of possession)."),
+    Fault("skip-csr-subject-check", ("IFA026:C.2.2.2.6:csr-validation", "IFA033:11.2.1:csr-registered"),
+          "Does not compare the CSR's subject and subjectAltName with the registered certificateData."),
+    Fault("wrong-public-key", ("CMF.Certm.Del.002", "Cmf.CertLcm.006", "IFA026:C.2.2.2.6:ca-issues"),
+          "Forwards a CSR for a CMF-generated key instead of the consumer's CSR."),
+    Fault("wrong-subject", ("CMF.Certm.Del.002",),
+          "Adds an unregistered subjectAltName (cmf-added.invalid) to the CSR forwarded to the CA."),
+    Fault("cmf-signs-itself", ("Cmf.CertLcm.004", "Cmf.CertLcm.006", "IFA026:C.2.2.2.6:ca-issues"),
+          "Signs certificates with the CMF's own key instead of forwarding the CSR to a CA."),
+    Fault("wrong-ca-selection", ("Cmf.CertLcm.004",),
+          "Sends VNF OAM CSRs to the VNFCI issuing CA."),
+    Fault("no-chain", ("IFA033:11.2.3.3:certificate-chain", "CMF.Certm.Del.002", "Cmf.CertLcm.007"),
+          "Never returns the certificate chain, even when certChainRequest is true."),
+    Fault("chain-always", ("IFA033:11.2.3.3:certificate-chain",),
+          "Returns the certificate chain although certChainRequest is false (PICS claims it does not)."),
+    Fault("failinfo-on-accept", ("SOL023:5.5.3.2:failinfo",),
+          "Sets failInfo (badRequest) in accepted CertResponses."),
+    Fault("csr-200", ("SOL023:5.3.3:csr-response",),
+          "Answers an immediately issued certificate with HTTP 200 instead of 201 Created."),
+    Fault("waiting-200", ("SOL023:5.3.3:waiting",),
+          "Answers a deferred issuance ('waiting') with HTTP 200 instead of 202 Accepted."),
+    Fault("poll-202", ("SOL023:5.3.6:poll-response",),
+          "Answers pollReq with HTTP 202 instead of 200 OK."),
+    Fault("poll-never-ready", ("CMF.Certm.Del.005", "CMF.Certm.Del.002"),
+          "Deferred issuance never completes: every pollReq gets another pollRep."),
+    Fault("revoke-201", ("SOL023:5.3.4:revoked",),
+          "Answers a revocation request with HTTP 201 instead of 200 OK."),
+    Fault("revoke-no-effect", ("CMF.Certm.Del.006", "SOL023:5.6.3.4.3.5:no-content", "CMF.Certm.Del.003"),
+          "Answers rr with an accepted rp but never revokes the certificate."),
+    Fault("skip-revoke-delegate-check", ("IFA033:11.2.1:revoke-delegate",),
+          "Revokes a certificate on request of a VNFM that is not the VNFCI's delegate."),
+)
+
+BY_NAME: dict[str, Fault] = {f.name: f for f in FAULTS}
+
+
+def validate(names: list[str] | tuple[str, ...] | frozenset[str]) -> frozenset[str]:
+    unknown = sorted(set(names) - BY_NAME.keys())
+    if unknown:
+        raise ValueError(f"unknown fault(s): {', '.join(unknown)}; see `nfvct faults`")
+    return frozenset(names)

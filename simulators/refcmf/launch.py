@@ -1,0 +1,58 @@
+"""Start the embedded reference SUT: the simulated CA and the reference CMF, on loopback, over TLS."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from harness.trace import Trace
+from simulators.ca import CaSimulator
+from simulators.pki import TestPki
+from simulators.refcmf import faults as fault_registry
+from simulators.refcmf.app import build_app
+from simulators.refcmf.config import CaEndpoint, RefCmfConfig
+from simulators.refcmf.store import Store
+from simulators.serve import TlsFiles, serve
+
+
+@dataclass(frozen=True)
+class RunningReference:
+    base_url: str  # {apiRoot}
+    ca_base_url: str
+    ca: CaSimulator
+    store: Store
+    config: RefCmfConfig
+
+
+@contextmanager
+def run_reference(
+    pki: TestPki,
+    workdir: Path,
+    *,
+    faults: frozenset[str] = frozenset(),
+    trace: Trace | None = None,
+    db_path: Path | None = None,
+    port: int = 0,
+) -> Iterator[RunningReference]:
+    fault_registry.validate(faults)
+    files = pki.write(workdir / "pki")
+    ca = CaSimulator(issuing=pki.issuing, trace=trace)
+    with ExitStack() as stack:
+        ca_served = stack.enter_context(
+            serve(ca.app(), TlsFiles(files["ca_server.crt"], files["ca_server.key"], files["mano_root.crt"]), name="ca")
+        )
+        config = RefCmfConfig(
+            db_path=db_path or workdir / "refcmf.sqlite3",
+            signer=pki.cmf,
+            client_trust=(pki.mano_root.cert,),
+            ca=CaEndpoint(ca_served.base_url, files["cmf.crt"], files["cmf.key"], files["mano_root.crt"]),
+            faults=faults,
+        )
+        store = Store(config.db_path)
+        stack.callback(store.close)
+        client_auth = "optional" if "no-mtls" in faults else "required"
+        tls = TlsFiles(files["cmf.crt"], files["cmf.key"], files["mano_root.crt"], client_auth)
+        cmf_served = stack.enter_context(serve(build_app(config, store), tls, name="refcmf", port=port))
+        yield RunningReference(cmf_served.base_url, ca_served.base_url, ca, store, config)

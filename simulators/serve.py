@@ -1,0 +1,95 @@
+"""Serve an ASGI app with uvicorn on loopback, over TLS with optional mutual authentication.
+
+The server runs in a background thread and stops when the context exits. The mTLS peer
+certificate (DER) is exposed to the app as ``request.state.tls_client_cert`` (None when the
+client sent none), via a per-connection copy of uvicorn's app state.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ssl
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import uvicorn
+from uvicorn.protocols.http.h11_impl import H11Protocol
+
+LOOPBACK = "127.0.0.1"
+
+
+class PeerCertH11Protocol(H11Protocol):
+    """h11 protocol that records the TLS client certificate of each connection."""
+
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        super().connection_made(transport)
+        der: bytes | None = None
+        ssl_object = transport.get_extra_info("ssl_object")
+        if ssl_object is not None:
+            der = ssl_object.getpeercert(binary_form=True)
+        self.app_state = {**self.app_state, "tls_client_cert": der}
+
+
+@dataclass(frozen=True)
+class TlsFiles:
+    cert: Path  # certificate chain PEM (leaf first)
+    key: Path
+    client_ca: Path | None = None  # trust anchors for client certificates
+    client_auth: str = "required"  # "required" | "optional" | "none"
+
+
+@dataclass(frozen=True)
+class Served:
+    base_url: str
+    port: int
+
+
+_CERT_REQS = {"required": ssl.CERT_REQUIRED, "optional": ssl.CERT_OPTIONAL, "none": ssl.CERT_NONE}
+
+
+@contextmanager
+def serve(
+    app: Any, tls: TlsFiles | None, *, name: str = "server", port: int = 0, start_timeout: float = 10.0
+) -> Iterator[Served]:
+    """Run ``app`` on 127.0.0.1 (``port`` 0: an ephemeral one) until the block exits."""
+    kwargs: dict[str, Any] = {}
+    if tls is not None:
+        kwargs = {
+            "ssl_certfile": str(tls.cert),
+            "ssl_keyfile": str(tls.key),
+            "ssl_cert_reqs": _CERT_REQS[tls.client_auth],
+        }
+        if tls.client_ca is not None:
+            kwargs["ssl_ca_certs"] = str(tls.client_ca)
+    config = uvicorn.Config(
+        app,
+        host=LOOPBACK,
+        port=port,
+        http=PeerCertH11Protocol,
+        lifespan="off",
+        log_level="warning",
+        access_log=False,
+        timeout_graceful_shutdown=2,
+        **kwargs,
+    )
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, name=f"nfvct-{name}", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + start_timeout
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            server.should_exit = True
+            raise RuntimeError(f"{name}: uvicorn did not start on {LOOPBACK}")
+        time.sleep(0.01)
+    bound = server.servers[0].sockets[0].getsockname()[1]
+    scheme = "https" if tls is not None else "http"
+    try:
+        yield Served(base_url=f"{scheme}://{LOOPBACK}:{bound}", port=bound)
+    finally:
+        server.should_exit = True
+        thread.join(timeout=5)

@@ -1,0 +1,182 @@
+"""Simulated VNFM: consumer of the CMF's Certificate Management interface (Cm-Vnfm).
+
+It authenticates with its NFV-MANO certificate twice over, as SOL023 implies: mTLS on every
+HTTPS connection, and signature-based CMP protection (extraCerts carry the certificate).
+Every request and response goes into the run's trace.
+"""
+
+from __future__ import annotations
+
+import ssl
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+
+from harness.profile import URL_NAMES, Identity
+from harness.trace import Trace, trace_hooks
+from simulators import cmp
+from simulators.pki import new_key
+from simulators.x509util import san_general_names, subject_from_data
+
+CM_VNFM = "Cm-Vnfm / HTTPS mTLS"
+PKIXCMP = "application/pkixcmp"
+CERT_TYPE_URN = {"VNFCI_certificate": cmp.CERT_TYPE_VNFC, "VNF_OAM_certificate": cmp.CERT_TYPE_VNFOAM}
+
+
+@dataclass(frozen=True)
+class CmpExchange:
+    """One CMP request/response pair as the VNFM saw it."""
+
+    response: httpx.Response
+    message: cmp.PkiMessageView | None  # None if the body did not decode
+    decode_error: str
+    request: cmp.PkiMessageView
+
+    @property
+    def seqs(self) -> tuple[int, ...]:
+        return tuple(s for s in (self.response.request.extensions.get("nfvct_seq"),
+                                 self.response.extensions.get("nfvct_seq")) if s)
+
+
+def seqs_of(*responses: httpx.Response) -> tuple[int, ...]:
+    out: list[int] = []
+    for r in responses:
+        for s in (r.request.extensions.get("nfvct_seq"), r.extensions.get("nfvct_seq")):
+            if s:
+                out.append(s)
+    return tuple(out)
+
+
+class VnfmClient:
+    def __init__(
+        self,
+        *,
+        name: str,
+        identity: Identity | None,
+        api_root: str,
+        cmp_base: str,
+        server_ca: str,
+        trace: Trace,
+        timeout: float = 10.0,
+    ) -> None:
+        self.name = name
+        self.api_root = api_root
+        self.cmp_base = cmp_base
+        context = ssl.create_default_context(cafile=server_ca)
+        self.cert: x509.Certificate | None = None
+        self.chain: list[x509.Certificate] = []
+        self.key: Any = None
+        if identity is not None:
+            context.load_cert_chain(str(identity.cert), str(identity.key))
+            certs = x509.load_pem_x509_certificates(identity.cert.read_bytes())
+            self.cert, self.chain = certs[0], certs[1:]
+            self.key = serialization.load_pem_private_key(identity.key.read_bytes(), password=None)
+        self.http = httpx.Client(
+            verify=context,
+            timeout=timeout,
+            event_hooks=trace_hooks(trace, name, "CMF", CM_VNFM),
+        )
+
+    def close(self) -> None:
+        self.http.close()
+
+    # REST (SOL023 5.6) ----------------------------------------------------------------
+    def request(self, method: str, path_or_url: str, **kwargs: Any) -> httpx.Response:
+        url = path_or_url if path_or_url.startswith("http") else self.api_root + path_or_url
+        return self.http.request(method, url, **kwargs)
+
+    def register(self, body: dict[str, Any]) -> httpx.Response:
+        return self.request("POST", "/nfv-cert/v1/subjects", json=body)
+
+    # CMP (SOL023 5.2, 5.5, 5.7) ----------------------------------------------------------
+    def _cmp_post(self, cert_type: str, operation: str, der: bytes) -> CmpExchange:
+        url = f"{self.cmp_base}/{URL_NAMES[cert_type]}/{operation}"
+        response = self.http.post(url, content=der, headers={"content-type": PKIXCMP})
+        request_view = cmp.parse_message(der)
+        try:
+            return CmpExchange(response, cmp.parse_message(response.content), "", request_view)
+        except cmp.CmpDecodeError as exc:
+            return CmpExchange(response, None, str(exc), request_view)
+
+    def _protection(self) -> dict[str, Any]:
+        if self.cert is None:
+            raise RuntimeError(f"{self.name} has no NFV-MANO certificate for CMP protection")
+        return {"signer_key": self.key, "signer_cert": self.cert, "extra_certs": tuple(self.chain[:-1])}
+
+    def _recipient(self) -> x509.Name:
+        return x509.Name([])
+
+    def p10cr(
+        self,
+        cert_type: str,
+        csr: x509.CertificateSigningRequest | bytes,
+        *,
+        vnfci_id: str | None,
+        chain_request: bool,
+    ) -> CmpExchange:
+        csr_der = csr if isinstance(csr, bytes) else csr.public_bytes(serialization.Encoding.DER)
+        general_info = [
+            (cmp.CERT_TYPE, CERT_TYPE_URN[cert_type]),
+            (cmp.HANDLING, cmp.HANDLING_DELEGATION),
+            (cmp.CERT_CHAIN_REQUEST, "true" if chain_request else "false"),
+        ]
+        if vnfci_id is not None:
+            general_info.append((cmp.VNFCI_ID, vnfci_id))
+        der = cmp.build_p10cr(
+            csr_der=csr_der,
+            sender=self.cert.subject if self.cert else x509.Name([]),
+            recipient=self._recipient(),
+            general_info=general_info,
+            implicit_confirm=True,
+            **self._protection(),
+        )
+        return self._cmp_post(cert_type, "pkcs10", der)
+
+    def poll(self, cert_type: str, previous: CmpExchange) -> CmpExchange:
+        assert previous.message is not None
+        der = cmp.build_poll_req(
+            cert_req_id=0,
+            transaction_id=previous.request.transaction_id,
+            recip_nonce=previous.message.sender_nonce,
+            sender=self.cert.subject if self.cert else x509.Name([]),
+            recipient=self._recipient(),
+            **self._protection(),
+        )
+        return self._cmp_post(cert_type, "pkcs10", der)
+
+    def rr(self, cert_type: str, cert: x509.Certificate) -> CmpExchange:
+        der = cmp.build_rr(
+            serial=cert.serial_number,
+            issuer=cert.issuer,
+            sender=self.cert.subject if self.cert else x509.Name([]),
+            recipient=self._recipient(),
+            **self._protection(),
+        )
+        return self._cmp_post(cert_type, "revocation", der)
+
+
+def make_csr(
+    subject_name: dict[str, str] | None,
+    sans: list[str],
+    *,
+    break_pop: bool = False,
+) -> tuple[x509.CertificateSigningRequest, bytes]:
+    """A VNFCI key pair and PKCS#10 request (the consumer generates both, C.2.2.2 step 0).
+
+    With ``break_pop`` the self-signature is made invalid (last signature octet flipped),
+    the "CSR that fails validation" branch of C.2.2.2 step 2. Returns (parsed CSR, DER).
+    """
+    key = new_key()
+    csr = (
+        x509.CertificateSigningRequestBuilder()
+        .subject_name(subject_from_data(subject_name))
+        .add_extension(x509.SubjectAlternativeName(san_general_names(sans)), critical=not subject_name)
+        .sign(key, hashes.SHA256())
+    )
+    der = csr.public_bytes(serialization.Encoding.DER)
+    if break_pop:
+        der = der[:-1] + bytes([der[-1] ^ 0x01])
+    return x509.load_der_x509_csr(der), der

@@ -1,0 +1,53 @@
+"""Every check can fail: each reference-CMF fault FAILs exactly the requirements it declares,
+the clean reference FAILs none, and every registered check FAILs under at least one fault."""
+
+from __future__ import annotations
+
+import pytest
+
+from harness.checks import REGISTRY
+from harness.model import Verdict
+from simulators.refcmf.faults import FAULTS
+from tests.conftest import failed_requirements, run_reference
+
+
+def test_clean_reference_passes_every_applicable_requirement() -> None:
+    result = run_reference()
+    bad = {r.requirement.id: r.verdict.value for r in result.requirements
+           if r.verdict not in (Verdict.PASS, Verdict.NOT_TESTED)}
+    assert bad == {}
+    assert all(s.verdict is Verdict.PASS for s in result.scenarios), [
+        (s.id, s.verdict.value, s.reason) for s in result.scenarios if s.verdict is not Verdict.PASS]
+    assert result.exit_code() == 0
+
+
+@pytest.mark.parametrize("fault", FAULTS, ids=lambda f: f.name)
+def test_fault_fails_exactly_its_requirements(fault) -> None:
+    result = run_reference(fault.name)
+    failed = failed_requirements(result)
+    assert failed == set(fault.requirements), (
+        f"declared but not FAILed: {sorted(set(fault.requirements) - failed)}; "
+        f"FAILed but not declared: {sorted(failed - set(fault.requirements))}")
+    assert result.exit_code() == 1
+    errors = [o for s in result.scenarios for o in s.checks if o.verdict is Verdict.ERROR]
+    assert not errors, [(o.check, o.reason) for o in errors]
+
+
+def test_every_check_fails_under_some_fault() -> None:
+    failing: set[str] = set()
+    for fault in FAULTS:
+        result = run_reference(fault.name)
+        failing |= {o.check for s in result.scenarios for o in s.checks if o.verdict is Verdict.FAIL}
+    assert set(REGISTRY) - failing == set(), "checks that no fault can make FAIL"
+
+
+def test_fault_requirements_exist_in_catalogue() -> None:
+    from harness.catalogue import load_catalogue
+
+    catalogue = load_catalogue()
+    for fault in FAULTS:
+        for req in fault.requirements:
+            assert req in catalogue, (fault.name, req)
+    for spec in REGISTRY.values():
+        for req in spec.requirements:
+            assert req in catalogue, (spec.name, req)
