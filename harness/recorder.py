@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from harness.checks.registry import REGISTRY, Observation, Result
 from harness.model import CheckOutcome, Evidence, StepResult, Verdict
 from harness.trace import Trace
-from scenarios.flows import FlowStep
+from harness.flow import FlowStep
 
 
 class PreconditionFailed(Exception):

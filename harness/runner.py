@@ -100,7 +100,7 @@ def _context(sut: Sut, trace: Trace, seed: int) -> RunContext:
                      client("VNFM-2", pixit.vnfm2) if pixit.vnfm2 else None)
     if sut.reference is not None:
         ca = sut.reference.ca
-        ctx.ca_status = lambda serial: "revoked" if ca.is_revoked(serial) else "good"
+        ctx.ca_status = ca.status
         ctx.intermediates = [i.cert for i in ca.issuing.values()]
     return ctx
 

@@ -56,7 +56,8 @@ def run_registration(cert_type: str, ctx: RunContext, rec: Recorder) -> None:
 
     rec.step("1")
     again = ctx.vnfm.register(registration_body(cert_type, vnfci_id, data))
-    rec.check("register-conflict", Observation(response=again, trace_seqs=seqs_of(again)), step="1")
+    rec.check("register-conflict", Observation(response=again, facts={"first_ok": created.is_success},
+                                               trace_seqs=seqs_of(again)), step="1")
 
     invalid_id, invalid_data = ctx.fresh_vnfci(cert_type)
     invalid = registration_body(cert_type, invalid_id, {**invalid_data, "subjectAlternateName": []})

@@ -2,23 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-
-@dataclass(frozen=True)
-class FlowStep:
-    number: str
-    sender: str
-    receiver: str
-    description: str
-
-
-@dataclass(frozen=True)
-class UseCase:
-    id: str
-    title: str
-    source: str
-    steps: tuple[FlowStep, ...]
+from harness.flow import FlowStep, UseCase
 
 
 IFA026 = "ETSI GS NFV-IFA 026 V4.5.1"

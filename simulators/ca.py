@@ -191,6 +191,9 @@ class CaSimulator:
             record.reason = reason if isinstance(reason, int) else None
         return JSONResponse({"serialNumber": format(serial, "x"), "status": "revoked"})
 
-    def is_revoked(self, serial: int) -> bool:
+    def status(self, serial: int) -> str:
+        """"good", "revoked", or "unknown" (not issued by this CA)."""
         record = self.records.get(serial)
-        return record is not None and record.revoked_at is not None
+        if record is None:
+            return "unknown"
+        return "revoked" if record.revoked_at is not None else "good"

@@ -92,6 +92,9 @@ def register_created(obs: Observation) -> Result:
     """Register: 201 Created, a SubjectInstance body, and a Location header naming the new resource."""
     response = obs.response
     expected = "201 Created, SubjectInstance body, Location = URI of the new Individual Subject"
+    if response is not None and response.status_code >= 400:
+        return inconclusive("the registration was refused, so nothing was created (judged under "
+                            "CMF.Certm.Del.001)", expected, describe_response(response))
     if response is None or response.status_code != 201:
         return failed(expected, describe_response(response))
     body = _json(response)
@@ -125,6 +128,9 @@ def register_conflict(obs: Observation) -> Result:
     """Registering an already registered VNFCI again yields 409 with a ProblemDetails detail."""
     response = obs.response
     expected = "409 Conflict with ProblemDetails (detail present)"
+    if not obs.facts.get("first_ok", True):
+        return inconclusive("the first registration of the VNFCI did not succeed", expected,
+                            describe_response(response))
     if response is None or response.status_code != 409:
         return failed(expected, describe_response(response))
     issue = problem_details_issue(response)
@@ -270,6 +276,9 @@ def deregister_no_content(obs: Observation) -> Result:
     """DELETE yields 204 with an empty body and the resource no longer exists afterwards."""
     response, after = obs.response, obs.facts.get("after")
     expected = "204 No Content, empty body; a following GET of the resource yields 404"
+    if obs.facts.get("deleted_by"):
+        return inconclusive(f"the subject was already deleted by {obs.facts['deleted_by']}", expected,
+                            describe_response(response))
     if response is None or response.status_code != 204 or response.content:
         return failed(expected, describe_response(response))
     if after is None:

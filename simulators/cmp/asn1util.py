@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from datetime import datetime, timezone
+
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.serialization import Encoding
@@ -47,12 +48,6 @@ HASH_OIDS: dict[str, str] = {
 }
 
 
-def hash_by_oid(oid: str) -> hashes.HashAlgorithm | None:
-    """The ``cryptography`` hash for a hash OID (SHAKE256 with 64-byte output), else None."""
-    factory = _HASHES.get(oid)
-    return factory() if factory is not None else None
-
-
 _HASHES: dict[str, Callable[[], hashes.HashAlgorithm]] = {
     HASH_OIDS["sha256"]: hashes.SHA256,
     HASH_OIDS["sha384"]: hashes.SHA384,
@@ -61,6 +56,12 @@ _HASHES: dict[str, Callable[[], hashes.HashAlgorithm]] = {
     HASH_OIDS["sha1"]: hashes.SHA1,
     HASH_OIDS["shake256"]: lambda: hashes.SHAKE256(64),
 }
+
+
+def hash_by_oid(oid: str) -> hashes.HashAlgorithm | None:
+    """The ``cryptography`` hash for a hash OID (SHAKE256 with 64-byte output), else None."""
+    factory = _HASHES.get(oid)
+    return factory() if factory is not None else None
 
 
 # -- names -----------------------------------------------------------------------------------
@@ -96,7 +97,7 @@ def asn1_name_to_x509(name: univ.Choice) -> x509.Name:
     """A decoded pyasn1 ``Name`` as an ``x509.Name``; raises ValueError on unsupported values."""
     rdns: list[x509.RelativeDistinguishedName] = []
     for rdn in name.getComponent():
-        attrs: list[x509.NameAttribute] = []
+        attrs: list[x509.NameAttribute[str]] = []
         for atv in rdn:
             oid = x509.ObjectIdentifier(str(atv["type"]))
             value, rest = der_decode(bytes(atv["value"]))
@@ -205,7 +206,7 @@ def generalized_time(when: datetime | None = None) -> str:
 
 
 def parse_generalized_time(value: useful.GeneralizedTime) -> datetime:
-    dt = value.asDateTime
+    dt: datetime = value.asDateTime
     if dt.tzinfo is None:
         dt = dt.replace(tzinfo=timezone.utc)
     return dt.astimezone(timezone.utc)

@@ -151,7 +151,7 @@ def protected_part_der(header: rfc9810.PKIHeader, body: rfc9810.PKIBody) -> byte
     part = rfc9810.ProtectedPart()
     part["header"] = header
     part["body"] = body
-    return der_encode(part)
+    return bytes(der_encode(part))
 
 
 def finish_message(fields: HeaderFields, body: rfc9810.PKIBody) -> bytes:
@@ -171,7 +171,7 @@ def finish_message(fields: HeaderFields, body: rfc9810.PKIBody) -> bytes:
         extra = message["extraCerts"]
         for cert in certs:
             extra.append(cert_to_asn1(cert))
-    return der_encode(message)
+    return bytes(der_encode(message))
 
 
 __all__ = [

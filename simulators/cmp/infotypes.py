@@ -25,6 +25,8 @@ HANDLING_DIRECT = "urn:etsi:nfv:cert-type:handling:direct"
 # Harness-own: IFA033 certChainRequest has no CMP correspondence (SOL023 annex A.2.4).
 # Its value is the string "true" or "false".
 CERT_CHAIN_REQUEST = "urn:nfvct:binding:cert-chain-request"
+# Harness-own: IFA033 CSR input vnfciId (no CMP correspondence); value = the VNFCI identifier.
+VNFCI_ID = "urn:nfvct:binding:vnfci-id"
 
 # id-it-implicitConfirm (RFC 9810 clause 5.1.1.1); its infoValue is NULL.
 IMPLICIT_CONFIRM = "1.3.6.1.5.5.7.4.13"
@@ -37,6 +39,7 @@ KNOWN_URNS: tuple[str, ...] = (
     HANDLING_DELEGATION,
     HANDLING_DIRECT,
     CERT_CHAIN_REQUEST,
+    VNFCI_ID,
 )
 
 _DOTTED_OID = re.compile(r"^[0-2](\.(0|[1-9][0-9]*))+$")

@@ -305,9 +305,14 @@ def _body_fields(body: univ.Choice, overrides: Mapping[str, str] | None) -> dict
     return {}
 
 
-def _raw_parts(data: bytes) -> list[bytes]:
-    """The TLVs of the PKIMessage SEQUENCE, undecoded (header, body, [protection], [extraCerts])."""
-    parts, rest = der_decode(data, asn1Spec=univ.SequenceOf(componentType=univ.Any()))
+def raw_parts(data: bytes) -> list[bytes]:
+    """The TLVs of the PKIMessage SEQUENCE, undecoded (header, body, [protection], [extraCerts]).
+
+    Raises CmpDecodeError if ``data`` is not exactly one DER SEQUENCE of TLVs."""
+    try:
+        parts, rest = der_decode(data, asn1Spec=univ.SequenceOf(componentType=univ.Any()))
+    except Exception as exc:
+        raise CmpDecodeError(f"not a DER SEQUENCE ({_short(exc)})") from exc
     if rest:
         raise CmpDecodeError(f"{len(rest)} trailing bytes after the PKIMessage")
     return [bytes(p) for p in parts]
@@ -318,7 +323,7 @@ def _protected_part(header_tlv: bytes, body_tlv: bytes) -> bytes:
     part = univ.SequenceOf(componentType=univ.Any())
     part.append(univ.Any(header_tlv))
     part.append(univ.Any(body_tlv))
-    return der_encode(part)
+    return bytes(der_encode(part))
 
 
 def _short(exc: BaseException) -> str:
@@ -342,12 +347,14 @@ def parse_message(der: bytes, *, info_type_overrides: Mapping[str, str] | None =
 
 
 def _parse(data: bytes, overrides: Mapping[str, str] | None) -> PkiMessageView:
+    # Cheap structural pass first: a failed full decode makes pyasn1 build an error message
+    # holding the repr of the whole PKIMessage schema (megabytes, ~0.1 s per attempt).
+    parts = raw_parts(data)
+    if not 2 <= len(parts) <= 4:
+        raise CmpDecodeError(f"PKIMessage SEQUENCE has {len(parts)} elements, expected 2 to 4")
     message, rest = der_decode(data, asn1Spec=rfc9810.PKIMessage())
     if rest:
         raise CmpDecodeError(f"{len(rest)} trailing bytes after the PKIMessage")
-    parts = _raw_parts(data)
-    if len(parts) < 2:
-        raise CmpDecodeError("PKIMessage without header and body")
     header = message["header"]
     body = message["body"]
     general_info: tuple[tuple[str, object], ...] = ()

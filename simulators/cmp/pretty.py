@@ -8,6 +8,7 @@ from pyasn1.type import char, univ
 from pyasn1_alt_modules import rfc9810
 
 from .infotypes import KNOWN_URNS, urn_oid
+from .parse import raw_parts
 
 _HEX_LIMIT = 4096
 
@@ -86,6 +87,7 @@ def to_value_notation(der: bytes) -> str:
     """
     data = bytes(der)
     try:
+        raw_parts(data)  # cheap structural check before the (slow to fail) full decode
         message, rest = der_decode(
             data,
             asn1Spec=rfc9810.PKIMessage(),

@@ -6,7 +6,7 @@ from __future__ import annotations
 import hmac
 
 from cryptography import x509
-from cryptography.exceptions import InvalidSignature
+from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec, ed448, ed25519, padding, rsa
 from pyasn1.codec.der.decoder import decode as der_decode
@@ -53,8 +53,8 @@ def verify_signature_protection(view: PkiMessageView, cert: x509.Certificate) ->
         return False
     family, hash_cls = alg
     data = view.protected_part_der
-    key = cert.public_key()
     try:
+        key = cert.public_key()  # may fail late: cryptography parses certificates lazily
         if family == "ec" and isinstance(key, ec.EllipticCurvePublicKey) and hash_cls:
             key.verify(view.protection, data, ec.ECDSA(hash_cls()))
         elif family == "rsa" and isinstance(key, rsa.RSAPublicKey) and hash_cls:
@@ -65,7 +65,7 @@ def verify_signature_protection(view: PkiMessageView, cert: x509.Certificate) ->
             key.verify(view.protection, data)
         else:
             return False
-    except (InvalidSignature, ValueError, TypeError):
+    except (InvalidSignature, ValueError, TypeError, UnsupportedAlgorithm):
         return False
     return True
 
@@ -99,7 +99,7 @@ def verify_pbm_protection(view: PkiMessageView, secret: bytes) -> bool:
             digest = hashes.Hash(owf)
             digest.update(key)
             key = digest.finalize()
-        expected = hmac.new(key, view.protected_part_der, mac_hash.name).digest()
+        expected = hmac.new(key, view.protected_part_der, mac_hash().name).digest()
     except Exception:  # malformed parameters are a failed verification, not a crash
         return False
     return hmac.compare_digest(expected, view.protection)

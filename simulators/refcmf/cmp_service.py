@@ -274,10 +274,11 @@ class CmpService:
             if not self.config.has("revoke-no-effect"):
                 if row.revoked:
                     raise Reject("certRevoked", "the certificate is already revoked")
-                try:
-                    await self.ca.revoke(row.serial)
-                except CaError as exc:
-                    raise Reject("systemUnavail", str(exc)) from exc
+                if not self.config.has("cmf-signs-itself"):  # its own certificates: revoked locally
+                    try:
+                        await self.ca.revoke(row.serial)
+                    except CaError as exc:
+                        raise Reject("systemUnavail", str(exc)) from exc
                 self.store.mark_revoked(row.serial, row.issuer)
         except Reject as reject:
             rp = cmp.build_rp(request=view, status=2, fail_info=(reject.fail_info,),

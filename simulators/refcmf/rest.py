@@ -151,6 +151,9 @@ class SubjectResources:
                 if not self.config.has("accept-bad-selector"):
                     return sol013.to_response(sol013.bad_request(f"invalid attribute selector: {exc}"))
                 selected.append(row)
+        if self.config.has("list-items-no-links"):
+            for item in selected:
+                item.pop("_links", None)
         return JSONResponse(selected)
 
     def _select(self, row: dict[str, Any], params: dict[str, str]) -> dict[str, Any]:
