@@ -49,6 +49,7 @@ class CsrRequest:
     csr_pem: str
     chain_requested: bool
     sans: list[str]
+    implicit_confirm: bool = False  # asked for in the p10cr (a later pollReq does not repeat it)
 
 
 class CmpService:
@@ -166,7 +167,8 @@ class CmpService:
         if self.config.has("wrong-subject"):
             sans = [*sans, "cmf-added.invalid"]
         return CsrRequest(owner, cert_type, vnfci_id or "", subject_resource,
-                          csr.public_bytes(_PEM).decode(), info.get(cmp.CERT_CHAIN_REQUEST) == "true", sans)
+                          csr.public_bytes(_PEM).decode(), info.get(cmp.CERT_CHAIN_REQUEST) == "true", sans,
+                          view.implicit_confirm)
 
     def _entries(self, subject_resource: str) -> list[dict[str, Any]]:
         row = self.store.subject(subject_resource)
@@ -238,7 +240,7 @@ class CmpService:
             request=view, status=0, cert=issued.cert,
             fail_info=("badRequest",) if self.config.has("failinfo-on-accept") else (),
             ca_pubs=chain[-1:], extra_certs=extra + chain[:-1],
-            implicit_confirm_granted=view.implicit_confirm, **signer)
+            implicit_confirm_granted=req.implicit_confirm, **signer)
         return self._send(reply, http_status)
 
     async def _poll(self, view: cmp.PkiMessageView, owner: str) -> Response:

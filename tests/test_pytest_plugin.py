@@ -1,0 +1,19 @@
+"""`pytest --nfvct-profile` turns scenarios into test items a vendor's CI can gate on."""
+
+from __future__ import annotations
+
+import pytest
+
+pytest_plugins = ["pytester"]
+
+
+def test_plugin_runs_scenarios_as_tests(pytester: pytest.Pytester) -> None:
+    result = pytester.runpytest("--nfvct-profile", "embedded",
+                                "--nfvct-k", "Registration of VNFM", "--junitxml", "j.xml", "-q")
+    result.assert_outcomes(passed=2)
+    assert "C.3.2.1" in (pytester.path / "j.xml").read_text()
+
+
+def test_plugin_is_inert_without_option(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile("def test_x():\n    assert True\n")
+    pytester.runpytest().assert_outcomes(passed=1)
