@@ -124,6 +124,7 @@ class ScenarioResult:
     checks: tuple[CheckOutcome, ...]
     parameters: dict[str, str] = field(default_factory=dict)
     reason: str = ""
+    actors: tuple[str, ...] = ()  # lifelines, in the order of the spec flow, under their trace names
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,10 @@ class Recorder:
     trace: Trace
     outcomes: list[tuple[str, CheckOutcome]] = field(default_factory=list)  # (step, outcome)
     step_notes: dict[str, list[tuple[Verdict, str, tuple[int, ...]]]] = field(default_factory=dict)
+    last_step: str | None = None  # an error branch: the flow ends with the error response of this step
+
+    def ends_at(self, number: str) -> None:
+        self.last_step = number
 
     def step(self, number: str) -> None:
         """Mark the spec step the following exchanges belong to."""
@@ -60,7 +64,15 @@ class Recorder:
 
     def step_results(self) -> tuple[StepResult, ...]:
         results = []
+        reached = True
         for flow_step in self.steps:
+            if not reached:
+                results.append(StepResult(flow_step.number, flow_step.sender, flow_step.receiver,
+                                          flow_step.description, Verdict.NOT_APPLICABLE,
+                                          f"not part of this branch: the flow ends with the error response of "
+                                          f"step {self.last_step}"))
+                continue
+            reached = flow_step.number != self.last_step
             verdicts: list[Verdict] = []
             observed: list[str] = []
             seqs: list[int] = []

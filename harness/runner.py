@@ -129,7 +129,7 @@ def run_scenario(scenario: Scenario, ctx: RunContext, emit: Handler) -> Scenario
     if reason and all(o.verdict is Verdict.NOT_APPLICABLE for o in outcomes):
         verdict = Verdict.NOT_APPLICABLE
     return ScenarioResult(scenario.id, scenario.use_case, scenario.title, scenario.flow.source, verdict, steps,
-                          outcomes, dict(scenario.parameters), reason or "")
+                          outcomes, dict(scenario.parameters), reason or "", scenario.flow.actors())
 
 
 def aggregate(outcomes: Sequence[CheckOutcome]) -> tuple[RequirementResult, ...]:

@@ -114,6 +114,23 @@ def decode_body(content_type: str, body: bytes) -> str:
         return f"({len(body)} bytes, {ctype or 'no content type'}) " + body[:256].hex()
 
 
+def cmp_summary(der: bytes) -> str:
+    """'cp accepted', 'error notAuthorized', 'pollRep' ... for a diagram label."""
+    from harness.checks.cmp_checks import STATUS_NAMES, first_status
+    from simulators.cmp import CmpDecodeError, parse_message
+
+    try:
+        message = parse_message(der)
+    except CmpDecodeError:
+        return "undecodable PKIMessage"
+    status = first_status(message)
+    if status is None:
+        return message.body_type
+    code, fail_info, _ = status
+    label = ",".join(sorted(fail_info)) if fail_info else STATUS_NAMES.get(code, str(code))
+    return f"{message.body_type} {label}"
+
+
 def trace_hooks(trace: Trace, sender: str, receiver: str, channel: str) -> dict[str, list[Callable[..., None]]]:
     """httpx event hooks that record each request and response of a client into the trace."""
 
@@ -132,11 +149,14 @@ def trace_hooks(trace: Trace, sender: str, receiver: str, channel: str) -> dict[
 
     def on_response(response: httpx.Response) -> None:
         response.read()
+        summary = f"{response.status_code} {response.reason_phrase}"
+        if response.headers.get("content-type", "").startswith("application/pkixcmp"):
+            summary += f" · {cmp_summary(response.content)}"
         seq = trace.record(
             receiver,
             sender,
             "http-response",
-            f"{response.status_code} {response.reason_phrase}",
+            summary,
             channel=channel,
             headers=dict(response.headers),
             body_text=decode_body(response.headers.get("content-type", ""), response.content),

@@ -156,8 +156,8 @@ class _Page:
     def scenario(self, scenario: ScenarioResult) -> dict[str, Any]:
         events = sorted((e for e in self.result.trace if e.scenario == scenario.id),
                         key=lambda e: e.seq)
-        actors: list[str] = []
-        for step in scenario.steps:
+        actors: list[str] = list(scenario.actors)
+        for step in () if actors else scenario.steps:
             for name in (step.sender, step.receiver):
                 if name and name not in actors:
                     actors.append(name)

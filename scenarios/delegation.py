@@ -151,12 +151,15 @@ def run_csr_not_delegate(cert_type: str, ctx: RunContext, rec: Recorder) -> None
     exchange = ctx.vnfm2.p10cr(cert_type, csr_der, vnfci_id=reg.vnfci_id, chain_request=True)
     rec.note("0", Verdict.PASS, "p10cr sent by a second VNFM that is not the registered delegate", exchange.seqs)
     rec.step("1")
+    rec.ends_at("1")
     rec.check("csr-delegate-check", Observation(response=exchange.response, message=exchange.message,
                                                 trace_seqs=exchange.seqs), step="1")
 
 
 def run_csr_invalid(cert_type: str, ctx: RunContext, rec: Recorder) -> None:
     reg = register(ctx, rec, cert_type)
+    rec.ends_at("2")
+    rec.note("1", Verdict.PASS, "the consumer is the registered delegate")
     rec.step("0")
     _, bad_pop = make_csr(reg.data.get("subjectName"), reg.data["subjectAlternateName"], break_pop=True)
     exchange = ctx.vnfm.p10cr(cert_type, bad_pop, vnfci_id=reg.vnfci_id, chain_request=True)

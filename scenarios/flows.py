@@ -7,6 +7,7 @@ from harness.flow import FlowStep, UseCase
 
 IFA026 = "ETSI GS NFV-IFA 026 V4.5.1"
 SOL023 = "ETSI GS NFV-SOL 023 V5.3.1"
+CONSUMER_IS_VNFM = (("Consumer", "VNFM"),)  # IFA026 tables C.2.2.1.3-1 / C.2.2.2.3-1: the consumer is the VNFM
 
 C_2_2_1 = UseCase(
     "C.2.2.1",
@@ -24,6 +25,7 @@ C_2_2_1 = UseCase(
                  "is invalid, a rejection message is returned to the consumer."),
         FlowStep("2", "CMF", "Consumer", "The CMF sends the response of success or failure to the consumer."),
     ),
+    CONSUMER_IS_VNFM,
 )
 
 C_2_2_2 = UseCase(
@@ -52,6 +54,7 @@ C_2_2_2 = UseCase(
                  "The CMF returns the requested VNFCI certificate and certificate chain for the VNFCI certificate to "
                  "the consumer."),
     ),
+    CONSUMER_IS_VNFM,
 )
 
 # IFA026 C.3.2.1 / C.3.2.2: "the same as for VNFCI certificate ... except that the type of
