@@ -1,21 +1,170 @@
-"""Redaction applied to everything that leaves the process (trace, reports, logs)."""
+"""Redaction of secrets, applied when the trace records a message and again by every report
+renderer before text reaches a page (defence in depth). Output never shows
+
+* PEM private keys of any type (``PRIVATE KEY``, ``EC``/``RSA``/``ENCRYPTED``/``OPENSSH``
+  ``PRIVATE KEY``, PGP private key blocks), raw or inside JSON strings with ``\\n`` escapes,
+  and also a BEGIN line whose END is missing (truncated bodies);
+* JSON values (strings, numbers, objects, arrays) of keys named like password, secret,
+  privateKey, private_key, token, client_secret, preSharedKey, passphrase, apiKey;
+  private members of a JWK (``d``, ``p``, ``q``, ``dp``, ``dq``, ``qi``, ``k``);
+* the same keys in ``key=value`` form / query strings;
+* ``Authorization:`` / ``Proxy-Authorization:`` credentials and stray ``Bearer <token>``.
+
+Every function is idempotent: redacting redacted text changes nothing.
+"""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+
+REDACTED = "[REDACTED]"
+REDACTED_KEY = "[REDACTED PRIVATE KEY]"
 
 _PEM_KEY = re.compile(
-    r"-----BEGIN ([A-Z0-9 ]*PRIVATE KEY)-----.*?-----END \1-----",
+    r"-----BEGIN (?P<label>[A-Z0-9 ]*?PRIVATE KEY(?: BLOCK)?)-----"
+    r".*?"
+    r"(?:-----END [A-Z0-9 ]*?PRIVATE KEY(?: BLOCK)?-----|(?=\")|\Z)",
     re.DOTALL,
 )
-_SECRET_KEYS = r"(?:password|passphrase|secret|client_secret|privateKey|private_key|token|preSharedKey|psk)"
-_JSON_SECRET = re.compile(r'("' + _SECRET_KEYS + r'"\s*:\s*)"(?:[^"\\]|\\.)*"', re.IGNORECASE)
-_AUTH_HEADER = re.compile(r"(?im)^(\s*(?:proxy-)?authorization\s*:\s*)\S.*$")
+
+# Normalised key (lower case, no "_" / "-") ending in one of these is sensitive.
+_KEY_SUFFIXES = (
+    "password",
+    "passwd",
+    "passphrase",
+    "secret",
+    "privatekey",
+    "token",
+    "presharedkey",
+    "apikey",
+    "psk",
+)
+# Normalised key containing one of these anywhere is sensitive.
+_KEY_INFIXES = ("password", "privatekey", "passphrase", "clientsecret", "presharedkey")
+_JWK_PRIVATE = frozenset({"d", "p", "q", "dp", "dq", "qi", "k"})
+
+_JSON_KEY = re.compile(r'"(?P<key>(?:[^"\\]|\\.){1,80})"\s*:\s*')
+_FORM_PAIR = re.compile(r"(?<![\w\"'])(?P<key>[A-Za-z][\w.-]{0,60})=(?P<value>[^&\s\"',;]+)")
+_AUTH_HEADER = re.compile(
+    r"(?P<prefix>\b(?:proxy-)?authorization\"?\s*:\s*\"?)"
+    r"(?P<scheme>(?:bearer|basic|digest|negotiate|token|apikey)\s+)?"
+    r"(?P<cred>[^\"\r\n]+)",
+    re.IGNORECASE,
+)
+_BEARER = re.compile(r"\b(?P<scheme>Bearer)\s+(?P<cred>[A-Za-z0-9._~+/-]+=*)")
+_SENSITIVE_HEADERS = frozenset(
+    {"authorization", "proxy-authorization", "cookie", "set-cookie", "x-api-key", "x-auth-token"}
+)
+
+
+def is_sensitive_key(name: str) -> bool:
+    """Whether a JSON member / form field / header with this name holds a secret."""
+    norm = re.sub(r"[_\-\s]", "", name).lower()
+    if not norm:
+        return False
+    return norm.endswith(_KEY_SUFFIXES) or any(part in norm for part in _KEY_INFIXES)
+
+
+def redact_pem(text: str) -> str:
+    """Replace every PEM private-key block (any key type, encrypted or not)."""
+    return _PEM_KEY.sub(REDACTED_KEY, text)
+
+
+def _value_end(text: str, start: int) -> int:
+    """End index of the JSON value starting at ``start`` (tolerant of broken JSON)."""
+    if start >= len(text):
+        return start
+    first = text[start]
+    if first == '"':
+        i = start + 1
+        while i < len(text):
+            if text[i] == "\\":
+                i += 2
+                continue
+            if text[i] == '"':
+                return i + 1
+            i += 1
+        return len(text)
+    if first in "{[":
+        depth, i, in_str = 0, start, False
+        while i < len(text):
+            ch = text[i]
+            if in_str:
+                if ch == "\\":
+                    i += 1
+                elif ch == '"':
+                    in_str = False
+            elif ch == '"':
+                in_str = True
+            elif ch in "{[":
+                depth += 1
+            elif ch in "}]":
+                depth -= 1
+                if depth == 0:
+                    return i + 1
+            i += 1
+        return len(text)
+    match = re.compile(r"[^,}\]\s]*").match(text, start)
+    return match.end() if match else start
+
+
+def redact_json_values(text: str) -> str:
+    """Replace the values of sensitive JSON members by ``"[REDACTED]"``, keeping layout."""
+    jwk = '"kty"' in text
+    out: list[str] = []
+    pos = 0
+    for match in _JSON_KEY.finditer(text):
+        if match.start() < pos:
+            continue  # inside a value we already replaced
+        key = match.group("key")
+        if not (is_sensitive_key(key) or (jwk and key in _JWK_PRIVATE)):
+            continue
+        start = match.end()
+        end = _value_end(text, start)
+        if end <= start or text[start:end] == f'"{REDACTED}"' or text[start:end] == "null":
+            continue
+        out.append(text[pos:start])
+        out.append(f'"{REDACTED}"')
+        pos = end
+    out.append(text[pos:])
+    return "".join(out)
+
+
+def _redact_form(match: re.Match[str]) -> str:
+    if is_sensitive_key(match.group("key")) and match.group("value") != REDACTED:
+        return f"{match.group('key')}={REDACTED}"
+    return match.group(0)
+
+
+def _redact_auth(match: re.Match[str]) -> str:
+    if match.group("cred").strip() == REDACTED:
+        return match.group(0)
+    return f"{match.group('prefix')}{match.group('scheme') or ''}{REDACTED}"
 
 
 def redact(text: str) -> str:
+    """Defence-in-depth redaction of one free text (body, header line, summary, note)."""
     if not text:
         return text
-    text = _PEM_KEY.sub("[REDACTED PRIVATE KEY]", text)
-    text = _JSON_SECRET.sub(r'\1"[REDACTED]"', text)
-    return _AUTH_HEADER.sub(r"\1[REDACTED]", text)
+    text = redact_pem(text)
+    text = redact_json_values(text)
+    text = _AUTH_HEADER.sub(_redact_auth, text)
+    text = _BEARER.sub(lambda m: f"{m.group('scheme')} {REDACTED}", text)
+    text = _FORM_PAIR.sub(_redact_form, text)
+    return text
+
+
+def redact_header(name: str, value: str) -> str:
+    """Redact one header value; credential-carrying headers keep only their scheme."""
+    if name.strip().lower() in _SENSITIVE_HEADERS or is_sensitive_key(name):
+        scheme, _, rest = value.strip().partition(" ")
+        if rest and scheme.isalpha() and len(scheme) <= 16:
+            return f"{scheme} {REDACTED}"
+        return REDACTED
+    return redact(value)
+
+
+def redact_headers(headers: Mapping[str, str]) -> dict[str, str]:
+    """A redacted copy of a header mapping (order kept)."""
+    return {name: redact_header(name, value) for name, value in headers.items()}

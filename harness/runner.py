@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
+import httpx
+
 from harness import __version__
 from harness.catalogue import load_catalogue
 from harness.checks import REGISTRY
@@ -116,6 +118,9 @@ def run_scenario(scenario: Scenario, ctx: RunContext, emit: Handler) -> Scenario
                 scenario.body(ctx, rec)
             except PreconditionFailed as exc:
                 reason = f"pre-condition not reached: {exc}"
+                rec.skip_remaining(scenario.checks, Verdict.INCONCLUSIVE, reason)
+            except httpx.TransportError as exc:  # timeouts, refused or dropped connections: not judgeable
+                reason = f"the SUT did not answer: {type(exc).__name__}: {exc}"
                 rec.skip_remaining(scenario.checks, Verdict.INCONCLUSIVE, reason)
             except Exception as exc:  # the harness broke, or the SUT's answer broke it: never a PASS
                 reason = f"scenario aborted: {type(exc).__name__}: {exc}"

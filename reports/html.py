@@ -26,7 +26,7 @@ from harness.model import (
     StepResult,
     TraceEvent,
 )
-from reports.redact import redact, redact_headers
+from harness.redact import redact, redact_headers
 from reports.svg import sequence_svg
 from reports.text import PROBLEM_VERDICTS, VERDICT_ORDER, iso, shorten, verdict_slug, xml_safe
 

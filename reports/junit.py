@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from harness.model import CheckOutcome, RequirementResult, RunResult, ScenarioResult, Verdict
-from reports.redact import redact
+from harness.redact import redact
 from reports.text import iso, shorten, xml_safe
 
 _MESSAGE_LIMIT = 500

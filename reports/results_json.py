@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from harness.model import CheckOutcome, RunResult, ScenarioResult, StepResult, Verdict
-from reports.redact import redact
+from harness.redact import redact
 from reports.text import iso
 
 SCHEMA_ID = "nfvct-results/1"

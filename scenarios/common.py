@@ -29,6 +29,15 @@ class Scenario:
     applicable: Callable[[RunContext], str | None] = lambda ctx: None
 
 
+def json_body(response: httpx.Response) -> dict[str, Any]:
+    """The response's JSON object, or {} when the body is not one."""
+    try:
+        body = response.json()
+    except ValueError:
+        return {}
+    return body if isinstance(body, dict) else {}
+
+
 def registration_body(cert_type: str, vnfci_id: str, data: dict[str, Any]) -> dict[str, Any]:
     return {
         "certType": cert_type,
@@ -53,8 +62,13 @@ def register(ctx: RunContext, rec: Recorder, cert_type: str, *, step: str = "pre
     response = ctx.vnfm.register(registration_body(cert_type, vnfci_id, data))
     if response.status_code not in (200, 201):
         raise PreconditionFailed(f"registration of {vnfci_id} failed: HTTP {response.status_code} {response.text[:200]}")
-    body = response.json()
-    subject_id = str(body.get("id", ""))
+    try:
+        body = response.json()
+    except ValueError:
+        body = None
+    if not isinstance(body, dict) or not body.get("id"):
+        raise PreconditionFailed(f"registration of {vnfci_id} returned no SubjectInstance with an id")
+    subject_id = str(body["id"])
     url = response.headers.get("location") or f"{ctx.profile.pixit.api_root}/nfv-cert/v1/subjects/{subject_id}"
     return Registered(subject_id, url, vnfci_id, data, response)
 

@@ -13,7 +13,7 @@ from harness.context import RunContext
 from harness.model import Verdict
 from harness.recorder import Recorder
 from scenarios import flows
-from scenarios.common import Obtained, Scenario, note_stimulus, obtain, register, registration_body
+from scenarios.common import Obtained, Scenario, json_body, note_stimulus, obtain, register, registration_body
 from simulators.vnfm import make_csr, seqs_of
 
 SHORT = {"VNFCI_certificate": "VNFCI", "VNF_OAM_certificate": "VNF OAM"}
@@ -37,8 +37,10 @@ def _needs_vnfm2(cert_type: str, ctx: RunContext) -> str | None:
 # C.2.2.1 / C.3.2.1 ---------------------------------------------------------------------------
 def run_registration(cert_type: str, ctx: RunContext, rec: Recorder) -> None:
     rec.step("0")
+    control = ctx.vnfm.request("GET", "/nfv-cert/v1/subjects")  # the same resource, as the VNFM (mTLS)
     response, error = ctx.anonymous_probe("/nfv-cert/v1/subjects")
-    rec.check("mtls-required", Observation(response=response, facts={"error": error}), step="0")
+    rec.check("mtls-required", Observation(response=response, facts={"error": error, "control": control},
+                                           trace_seqs=seqs_of(control)), step="0")
 
     vnfci_id, data = ctx.fresh_vnfci(cert_type)
     body = registration_body(cert_type, vnfci_id, data)
@@ -47,8 +49,8 @@ def run_registration(cert_type: str, ctx: RunContext, rec: Recorder) -> None:
     rec.step("2")
     rec.check("register-created", Observation(response=created, trace_seqs=seqs_of(created)), step="2")
     readback = None
-    if created.is_success:
-        subject = created.json().get("id", "")
+    subject = json_body(created).get("id") if created.is_success else None
+    if subject:
         readback = ctx.vnfm.request("GET", f"/nfv-cert/v1/subjects/{subject}")
     rec.check("register-delegate", Observation(
         response=created, facts={"readback": readback, "registered_ids": [vnfci_id]},
@@ -64,7 +66,8 @@ def run_registration(cert_type: str, ctx: RunContext, rec: Recorder) -> None:
     invalid["typeOfVnfcCertHandling"] = "direct_mode"
     refused = ctx.vnfm.register(invalid)
     rec.check("register-invalid-rejected", Observation(
-        response=refused, facts={"why": "direct_mode and an empty subjectAlternateName"},
+        response=refused, facts={"why": "direct_mode and an empty subjectAlternateName",
+                                 "control_ok": created.is_success},
         trace_seqs=seqs_of(refused)), step="1")
 
 
@@ -150,29 +153,36 @@ def run_csr_not_delegate(cert_type: str, ctx: RunContext, rec: Recorder) -> None
     _, csr_der = make_csr(reg.data.get("subjectName"), reg.data["subjectAlternateName"])
     exchange = ctx.vnfm2.p10cr(cert_type, csr_der, vnfci_id=reg.vnfci_id, chain_request=True)
     rec.note("0", Verdict.PASS, "p10cr sent by a second VNFM that is not the registered delegate", exchange.seqs)
+    rec.step("pre-condition")
+    control = obtain(ctx, rec, cert_type, reg, chain_request=False, poll_step="pre-condition")
     rec.step("1")
     rec.ends_at("1")
-    rec.check("csr-delegate-check", Observation(response=exchange.response, message=exchange.message,
-                                                trace_seqs=exchange.seqs), step="1")
+    rec.check("csr-delegate-check", Observation(
+        response=exchange.response, message=exchange.message,
+        facts={"control": (control.cert is not None, f"the delegate's own CSR: {control.how}")},
+        trace_seqs=exchange.seqs), step="1")
 
 
 def run_csr_invalid(cert_type: str, ctx: RunContext, rec: Recorder) -> None:
     reg = register(ctx, rec, cert_type)
     rec.ends_at("2")
     rec.note("1", Verdict.PASS, "the consumer is the registered delegate")
+    control = obtain(ctx, rec, cert_type, register(ctx, rec, cert_type), chain_request=False,
+                     poll_step="pre-condition")
+    facts = {"control": (control.cert is not None, f"a valid CSR of the same kind: {control.how}")}
     rec.step("0")
     _, bad_pop = make_csr(reg.data.get("subjectName"), reg.data["subjectAlternateName"], break_pop=True)
     exchange = ctx.vnfm.p10cr(cert_type, bad_pop, vnfci_id=reg.vnfci_id, chain_request=True)
     rec.step("2")
     rec.check("csr-bad-pop-rejected", Observation(response=exchange.response, message=exchange.message,
-                                                  trace_seqs=exchange.seqs), step="2")
+                                                  facts=facts, trace_seqs=exchange.seqs), step="2")
     rec.step("0")
     other = ["unregistered." + ctx.profile.pixit.san_domain]
     _, wrong_san = make_csr(reg.data.get("subjectName"), other)
     exchange = ctx.vnfm.p10cr(cert_type, wrong_san, vnfci_id=reg.vnfci_id, chain_request=True)
     rec.step("2")
     rec.check("csr-unregistered-subject-rejected", Observation(
-        response=exchange.response, message=exchange.message, trace_seqs=exchange.seqs), step="2")
+        response=exchange.response, message=exchange.message, facts=facts, trace_seqs=exchange.seqs), step="2")
 
 
 REGISTRATION_CHECKS = ("mtls-required", "register-created", "register-delegate", "register-conflict",

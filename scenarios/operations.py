@@ -10,7 +10,7 @@ from harness.recorder import PreconditionFailed, Recorder
 from scenarios import flows
 from harness.checks.cmp_checks import describe_cmp, first_status
 from scenarios.common import Registered, Scenario, note_stimulus, obtain, register
-from simulators.vnfm import seqs_of
+from simulators.vnfm import CmpExchange, seqs_of
 
 VNFCI = "VNFCI_certificate"
 
@@ -50,18 +50,27 @@ def run_deregister(ctx: RunContext, rec: Recorder) -> None:
                                  + describe_cmp(revoked.message, revoked.response))
     rec.step("1")
     deleted_by: str | None = "an earlier DELETE that should have been refused" if busy.is_success else None
+    pending_delegate_check = None
     if ctx.vnfm2 is not None and deleted_by is None:
         foreign = ctx.vnfm2.request("DELETE", reg.url)
-        after = ctx.vnfm.request("GET", reg.url)
-        rec.check("deregister-delegate", Observation(response=foreign, facts={"after": after},
-                                                     trace_seqs=seqs_of(foreign, after)), step="2")
+        pending_delegate_check = (foreign, ctx.vnfm.request("GET", reg.url))
         if foreign.is_success:
             deleted_by = "the non-delegate VNFM's DELETE"
     gone = ctx.vnfm.request("DELETE", reg.url)
     note_stimulus(rec, "1", gone, "DELETE of the Individual Subject (its certificate revoked)")
     after = ctx.vnfm.request("GET", reg.url)
+    if pending_delegate_check is not None:
+        foreign, seen = pending_delegate_check
+        rec.check("deregister-delegate", Observation(response=foreign, facts={"after": seen, "control": gone},
+                                                     trace_seqs=seqs_of(foreign, seen, gone)), step="2")
     rec.check("deregister-no-content", Observation(response=gone, facts={"after": after, "deleted_by": deleted_by},
                                                    trace_seqs=seqs_of(gone, after)), step="3")
+
+
+def _revocable(exchange: CmpExchange) -> bool:
+    """The delegate's rr was accepted, or refused only because the certificate is already revoked."""
+    status = first_status(exchange.message) if exchange.message is not None else None
+    return status is not None and (status[0] == 0 or "certRevoked" in status[1])
 
 
 def run_revoke(ctx: RunContext, rec: Recorder) -> None:
@@ -71,8 +80,11 @@ def run_revoke(ctx: RunContext, rec: Recorder) -> None:
         _, other = _with_certificate(ctx, rec, cert_type)
         rec.step("1")
         foreign = ctx.vnfm2.rr(cert_type, other)  # type: ignore[arg-type]
-        rec.check("revoke-delegate", Observation(response=foreign.response, message=foreign.message,
-                                                 trace_seqs=foreign.seqs), step="2")
+        own = ctx.vnfm.rr(cert_type, other)  # type: ignore[arg-type]  # control: the delegate may revoke it
+        rec.check("revoke-delegate", Observation(
+            response=foreign.response, message=foreign.message,
+            facts={"control": (_revocable(own), f"the delegate's rr for it: {describe_cmp(own.message, own.response)}")},
+            trace_seqs=foreign.seqs + own.seqs), step="2")
     rec.step("1")
     first = ctx.vnfm.rr(cert_type, cert)  # type: ignore[arg-type]
     note_stimulus(rec, "1", first.response, "rr for the VNFCI's certificate")
@@ -107,10 +119,11 @@ def run_query_subject(ctx: RunContext, rec: Recorder) -> None:
         "wanted": a.subject_id, "unwanted": b.subject_id, "filter": expr}, trace_seqs=seqs_of(filtered)), step="2")
     bad = "(eq,certType"
     bad_filter = ctx.vnfm.request("GET", base, params={"filter": bad})
-    rec.check("query-bad-filter", Observation(response=bad_filter, facts={"value": bad},
+    rec.check("query-bad-filter", Observation(response=bad_filter, facts={"value": bad, "control": listing},
                                               trace_seqs=seqs_of(bad_filter)), step="2")
     bad_selector = ctx.vnfm.request("GET", base, params={"fields": "noSuchAttribute"})
-    rec.check("query-bad-selector", Observation(response=bad_selector, facts={"value": "fields=noSuchAttribute"},
+    rec.check("query-bad-selector", Observation(response=bad_selector, facts={"value": "fields=noSuchAttribute",
+                                                                            "control": listing},
                                                 trace_seqs=seqs_of(bad_selector)), step="2")
     rec.step("3")
     one = ctx.vnfm.request("GET", a.url)

@@ -26,7 +26,7 @@ from harness.model import (
     Verdict,
 )
 from reports import RESULTS_JSON_SCHEMA, SCHEMA_ID, write_reports
-from reports.redact import redact, redact_headers
+from harness.redact import redact, redact_headers
 from reports.results_json import results_dict
 from reports.schema_check import validation_errors
 from reports.svg import sequence_svg

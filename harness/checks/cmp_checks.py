@@ -62,14 +62,22 @@ def is_refusal(message: Any) -> bool:
 
 
 def _refused(obs: Observation, what: str, fail_info: str) -> Result:
+    """A request that must be refused. An acceptance FAILs; a refusal PASSes only if the control (the
+    legitimate variant of the request, in the same scenario) was accepted, else it proves nothing."""
     expected = f"{what} refused: CMP rejection or error message (failInfo {fail_info} expected), no certificate"
-    message = obs.message
-    if message is None:
-        response = obs.response
-        if response is not None and 400 <= response.status_code < 500:
-            return passed(expected, f"HTTP-level refusal: {describe_response(response)}")
-        return failed(expected, describe_cmp(None, response))
-    return verdict_of(is_refusal(message), expected, describe_cmp(message, obs.response))
+    message, response = obs.message, obs.response
+    if message is not None:
+        refused, observed = is_refusal(message), describe_cmp(message, response)
+    else:
+        refused = response is not None and 400 <= response.status_code < 500
+        observed = f"HTTP-level refusal: {describe_response(response)}" if refused else describe_cmp(None, response)
+    if not refused:
+        return failed(expected, observed)
+    control = obs.facts.get("control")
+    if control is not None and not control[0]:
+        return inconclusive(f"the legitimate request was refused too ({control[1]}), so the refusal proves "
+                            "nothing", expected, observed)
+    return passed(expected, observed)
 
 
 @check("csr-delegate-check", "IFA026:C.2.2.2.6:delegate", "Cmf.CertLcm.003")

@@ -1,0 +1,42 @@
+"""Benchmark: one full conformance run against the embedded reference CMF.
+
+Measures wall time per scenario and in total, number of traced messages, and peak RSS.
+Usage: .venv/bin/python bench/run_reference.py [--repeat N] [--fault NAME]
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import statistics
+import time
+
+from harness.events import Event, ScenarioFinished
+from harness.runner import run
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--fault", action="append", default=[])
+    args = parser.parse_args()
+    totals: list[float] = []
+    per_scenario: dict[str, list[float]] = {}
+
+    def collect(event: Event) -> None:
+        if isinstance(event, ScenarioFinished):
+            per_scenario.setdefault(event.result.id, []).append(event.seconds)
+
+    for i in range(args.repeat):
+        t0 = time.perf_counter()
+        result = run(None, faults=args.fault, seed=i, emit=collect)
+        totals.append(time.perf_counter() - t0)
+    print(f"runs: {args.repeat}, messages traced per run: {len(result.trace)}")
+    print(f"total wall time: median {statistics.median(totals):.2f}s, min {min(totals):.2f}s, max {max(totals):.2f}s")
+    for scenario, times in per_scenario.items():
+        print(f"  {scenario:45} median {statistics.median(times):.3f}s")
+    print(f"peak RSS: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.1f} MiB")
+
+
+if __name__ == "__main__":
+    main()
