@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -14,22 +16,28 @@ from harness.runner import run
 from simulators.refcmf.standalone import serve_reference
 
 
-def test_profile_run_against_served_reference(tmp_path: Path) -> None:
+@contextmanager
+def served_reference(state: Path) -> Iterator[Path]:
+    """`nfvct serve-reference` in a thread; yields the profile it writes; stops it afterwards."""
     stop = threading.Event()
-    thread = threading.Thread(target=serve_reference, args=(tmp_path,), kwargs={"faults": [], "stop": stop},
+    thread = threading.Thread(target=serve_reference, args=(state,), kwargs={"faults": [], "stop": stop},
                               daemon=True)
     thread.start()
     try:
-        profile_path = tmp_path / "profile.toml"
+        profile_path = state / "profile.toml"
         deadline = time.monotonic() + 20
         while not profile_path.exists() and time.monotonic() < deadline:
             time.sleep(0.05)
-        profile = load_profile(profile_path)
-        result = run(profile, seed=5)
+        yield profile_path
     finally:
         stop.set()
         thread.join(timeout=10)
     assert not thread.is_alive()
+
+
+def test_profile_run_against_served_reference(tmp_path: Path) -> None:
+    with served_reference(tmp_path) as profile_path:
+        result = run(load_profile(profile_path), seed=5)
     assert result.exit_code() == 0
     verdicts = {r.requirement.id: r.verdict for r in result.requirements}
     assert verdicts["CMF.Certm.Del.002"] is Verdict.PASS
@@ -65,24 +73,13 @@ def test_profile_errors_are_precise(tmp_path: Path) -> None:
 
 def test_not_applicable_is_never_pass(tmp_path: Path) -> None:
     """Without a second VNFM identity or deferred issuance, those checks are NOT APPLICABLE, not PASS."""
-    stop = threading.Event()
-    thread = threading.Thread(target=serve_reference, args=(tmp_path,), kwargs={"faults": [], "stop": stop},
-                              daemon=True)
-    thread.start()
-    try:
-        profile_path = tmp_path / "profile.toml"
-        deadline = time.monotonic() + 20
-        while not profile_path.exists() and time.monotonic() < deadline:
-            time.sleep(0.05)
+    with served_reference(tmp_path) as profile_path:
         text = profile_path.read_text()
         text = text.replace('deferred_issuance = [\'VNF_OAM_certificate\']', "deferred_issuance = []")
         text = text[: text.index("[pixit.vnfm2]")]
         reduced = tmp_path / "reduced.toml"
         reduced.write_text(text)
         result = run(load_profile(reduced), seed=3)
-    finally:
-        stop.set()
-        thread.join(timeout=10)
     by_check = {(o.scenario, o.check): o.verdict for s in result.scenarios for o in s.checks}
     assert by_check[("C.2.2.2[VNFCI]/unregistered-delegate", "csr-delegate-check")] is Verdict.NOT_APPLICABLE
     assert by_check[("IFA033-11.2.7[QueryCertificateInfo]", "poll-delivers")] is Verdict.NOT_APPLICABLE
