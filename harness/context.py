@@ -25,6 +25,7 @@ class RunContext:
     ca_status: Any = None  # callable(serial) -> "good"/"revoked" when the CA is observable, else None
     intermediates: list[x509.Certificate] = field(default_factory=list)  # known CA intermediates (PIXIT)
     counter: int = 0
+    seen_nonces: set[bytes] = field(default_factory=set)  # senderNonces of every CMP message so far
 
     def fresh_vnfci(self, cert_type: str) -> tuple[str, dict[str, Any]]:
         """A new VNFCI identifier and the certificateData to register for it."""

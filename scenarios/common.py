@@ -14,6 +14,8 @@ from harness.context import RunContext
 from harness.model import Verdict
 from harness.recorder import PreconditionFailed, Recorder
 from harness.checks.cmp_checks import describe_cmp, first_status
+from harness.checks.cmp_header_checks import HEADER_CHECKS
+from harness.checks.registry import Observation
 from simulators.vnfm import CmpExchange, VnfmClient, make_csr, seqs_of
 
 
@@ -134,10 +136,28 @@ def obtain(
             if body != "pollRep":
                 break
     cert = certificate_of(last)
+    if cert is not None and last.message is not None and not last.message.implicit_confirm:
+        confirmed = client.cert_conf(cert_type, last, cert)  # RFC 9483 4.1.1: confirm unless implicit
+        if confirmed.message is None or confirmed.message.body_type != "pkiconf":
+            rec.note(poll_step, Verdict.INCONCLUSIVE,
+                     f"certConf not answered with pkiConf: {describe_cmp(confirmed.message, confirmed.response)}",
+                     confirmed.seqs)
     how = describe_cmp(last.message, last.response)
     if polls:
         how = f"202 waiting, then {len(polls)} poll(s); last: {how}"
     return Obtained(cert, csr, first, last, polls, how)
+
+
+def header_checks(ctx: RunContext, rec: Recorder, exchange: CmpExchange, step: str) -> None:
+    """SOL023 5.5.2.2/5.5.2.3 header and protection checks on one CMP response."""
+    obs = Observation(response=exchange.response, message=exchange.message, trace_seqs=exchange.seqs, facts={
+        "request": exchange.request, "seen_nonces": set(ctx.seen_nonces),
+        "anchors": x509.load_pem_x509_certificates(ctx.profile.pixit.server_ca.read_bytes())})
+    for name in HEADER_CHECKS:
+        rec.check(name, obs, step=step)
+    for message in (exchange.request, exchange.message):
+        if message is not None and message.sender_nonce:
+            ctx.seen_nonces.add(message.sender_nonce)
 
 
 def note_stimulus(rec: Recorder, step: str, response: httpx.Response | None, what: str) -> None:

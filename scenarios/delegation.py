@@ -13,7 +13,17 @@ from harness.context import RunContext
 from harness.model import Verdict
 from harness.recorder import Recorder
 from scenarios import flows
-from scenarios.common import Obtained, Scenario, json_body, note_stimulus, obtain, register, registration_body
+from harness.checks.cmp_header_checks import HEADER_CHECKS
+from scenarios.common import (
+    Obtained,
+    Scenario,
+    header_checks,
+    json_body,
+    note_stimulus,
+    obtain,
+    register,
+    registration_body,
+)
 from simulators.vnfm import make_csr, seqs_of
 
 SHORT = {"VNFCI_certificate": "VNFCI", "VNF_OAM_certificate": "VNF OAM"}
@@ -117,6 +127,7 @@ def run_csr(cert_type: str, ctx: RunContext, rec: Recorder) -> None:
     before_ca = ctx.trace.last_seq
     obtained = obtain(ctx, rec, cert_type, reg, chain_request=True)
     note_stimulus(rec, "0", obtained.first.response, "p10cr (certChainRequest=true)")
+    header_checks(ctx, rec, obtained.first, "6")
     _issuance_checks(ctx, rec, cert_type, obtained)
     if obtained.cert is not None:
         rec.note("1", Verdict.PASS, "the registered delegate's request was accepted")
@@ -189,7 +200,7 @@ REGISTRATION_CHECKS = ("mtls-required", "register-created", "register-delegate",
                        "register-invalid-rejected")
 CSR_CHECKS = ("csr-created-201", "csr-waiting-202", "csr-issued", "cp-failinfo-absent", "cert-binds-csr-key",
               "cert-subject-as-registered", "cert-chains-to-ca", "cert-ca-per-type", "chain-when-requested",
-              "chain-only-when-requested")
+              "chain-only-when-requested", *HEADER_CHECKS)
 
 
 def scenarios() -> list[Scenario]:

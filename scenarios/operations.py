@@ -9,7 +9,8 @@ from harness.model import Verdict
 from harness.recorder import PreconditionFailed, Recorder
 from scenarios import flows
 from harness.checks.cmp_checks import describe_cmp, first_status
-from scenarios.common import Registered, Scenario, note_stimulus, obtain, register
+from harness.checks.cmp_header_checks import HEADER_CHECKS
+from scenarios.common import Registered, Scenario, header_checks, note_stimulus, obtain, register
 from simulators.vnfm import CmpExchange, seqs_of
 
 VNFCI = "VNFCI_certificate"
@@ -91,6 +92,7 @@ def run_revoke(ctx: RunContext, rec: Recorder) -> None:
     rec.step("3")
     rec.check("revoke-http-200", Observation(response=first.response, message=first.message,
                                              trace_seqs=first.seqs), step="3")
+    header_checks(ctx, rec, first, "3")
     second = ctx.vnfm.rr(cert_type, cert)  # type: ignore[arg-type]
     ca_status = ctx.ca_status(cert.serial_number) if ctx.ca_status else None  # type: ignore[attr-defined]
     rec.check("revoke-takes-effect", Observation(
@@ -154,6 +156,7 @@ def run_query_certificate(ctx: RunContext, rec: Recorder) -> None:
         rec.note("1", Verdict.PASS, f"waited checkAfter before polling")
         rec.check("poll-response", Observation(response=first_poll.response, message=first_poll.message,
                                                trace_seqs=first_poll.seqs), step="3")
+        header_checks(ctx, rec, first_poll, "3")
     rec.check("poll-delivers", Observation(facts={
         "polls": obtained.polls, "cert": obtained.cert, "max_polls": ctx.profile.pixit.max_polls,
         "max_seconds": ctx.profile.pixit.max_poll_seconds}, trace_seqs=obtained.seqs), step="3")
@@ -194,9 +197,11 @@ def scenarios() -> list[Scenario]:
                  ("query-list", "query-exclude-default", "query-all-fields", "query-filter", "query-bad-filter",
                   "query-bad-selector", "query-individual", "query-subject-data"), run_query_subject, {}, _delegation),
         Scenario("IFA033-11.2.7[QueryCertificateInfo]", "IFA033 11.2.7", flows.QUERY_CERTIFICATE.title,
-                 flows.QUERY_CERTIFICATE, ("poll-response", "poll-delivers"), run_query_certificate, {}, _deferred),
+                 flows.QUERY_CERTIFICATE, ("poll-response", "poll-delivers", *HEADER_CHECKS), run_query_certificate, {},
+                 _deferred),
         Scenario("IFA033-11.2.5[Revoke]", "IFA033 11.2.5", flows.REVOKE.title, flows.REVOKE,
-                 ("revoke-delegate", "revoke-http-200", "revoke-takes-effect"), run_revoke, {}, _delegation),
+                 ("revoke-delegate", "revoke-http-200", "revoke-takes-effect", *HEADER_CHECKS), run_revoke, {},
+                 _delegation),
         Scenario("IFA033-11.2.4[Deregister]", "IFA033 11.2.4", flows.DEREGISTER.title, flows.DEREGISTER,
                  ("deregister-delegate", "deregister-conflict", "deregister-no-content"), run_deregister, {},
                  _delegation),

@@ -147,10 +147,25 @@ class VnfmClient:
         )
         return self._cmp_post(cert_type, "pkcs10", der)
 
+    def cert_conf(self, cert_type: str, previous: CmpExchange, cert: x509.Certificate) -> CmpExchange:
+        """certConf for a certificate received without implicit confirmation."""
+        assert previous.message is not None
+        der = cmp.build_cert_conf(
+            cert=cert,
+            cert_req_id=previous.message.responses[0].cert_req_id if previous.message.responses else 0,
+            transaction_id=previous.request.transaction_id,
+            recip_nonce=previous.message.sender_nonce,
+            sender=self.cert.subject if self.cert else x509.Name([]),
+            recipient=self._recipient(),
+            **self._protection(),
+        )
+        return self._cmp_post(cert_type, "pkcs10", der)
+
     def rr(self, cert_type: str, cert: x509.Certificate) -> CmpExchange:
         der = cmp.build_rr(
             serial=cert.serial_number,
             issuer=cert.issuer,
+            reason=0,  # unspecified; RFC 9483 4.2 wants a reasonCode
             sender=self.cert.subject if self.cert else x509.Name([]),
             recipient=self._recipient(),
             **self._protection(),

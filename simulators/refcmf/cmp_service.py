@@ -7,6 +7,7 @@ The numbered comments are the steps of IFA026 table C.2.2.2.6-1.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from datetime import timezone
 from typing import Any
@@ -57,6 +58,7 @@ class CmpService:
         self.config = config
         self.store = store
         self.ca = ca
+        self._wrong_key = new_key()  # for the bad-response-protection fault
 
     def routes(self) -> list[Route]:
         base = self.config.cmp_base
@@ -81,8 +83,23 @@ class CmpService:
                                               **self._signer()), 400)
 
     def _signer(self) -> dict[str, Any]:
+        """Protection and header arguments for every response builder (header faults applied here)."""
         signer = self.config.signer
-        return {"signer_key": signer.key, "signer_cert": signer.cert, "extra_certs": signer.chain[:-1]}
+        kwargs: dict[str, Any] = {"signer_key": signer.key, "signer_cert": signer.cert,
+                                  "extra_certs": signer.chain[:-1]}
+        if self.config.has("bad-response-protection"):
+            kwargs["signer_key"] = self._wrong_key
+        if self.config.has("unprotected-responses"):
+            kwargs["signer_key"] = None
+        if self.config.has("pvno-3"):
+            kwargs["pvno"] = 3
+        if self.config.has("new-transaction-id"):
+            kwargs["transaction_id"] = os.urandom(16)
+        if self.config.has("no-nonce-echo"):
+            kwargs["recip_nonce"] = os.urandom(16)
+        if self.config.has("stale-sender-nonce"):
+            kwargs["sender_nonce"] = b"\x5a" * 16
+        return kwargs
 
     @staticmethod
     def _send(der: bytes, status: int) -> Response:

@@ -1,0 +1,96 @@
+"""Checks on the PKIHeader and protection of every CMP response (SOL023 5.5.2.2, 5.5.2.3).
+
+The SOL023 tables describe the header structure of the profiled messages; the rows quoted
+in the catalogue are checked on the CMF's responses against the request they answer.
+"""
+
+from __future__ import annotations
+
+from harness.checks.registry import Observation, Result, check, failed, inconclusive, passed, verdict_of
+from simulators import cmp
+from simulators.x509util import PathError, build_path
+
+HEADER_CHECKS = ("cmp-pvno", "cmp-transaction-id", "cmp-recip-nonce", "cmp-sender-nonce",
+                 "cmp-response-protection")
+
+
+def _pair(obs: Observation) -> tuple[cmp.PkiMessageView, cmp.PkiMessageView] | None:
+    request, response = obs.facts.get("request"), obs.message
+    if request is None or response is None:
+        return None
+    return request, response
+
+
+def _hex(value: bytes | None) -> str:
+    return value.hex() if value else "absent"
+
+
+@check("cmp-pvno", "SOL023:5.5.2.3:pvno")
+def cmp_pvno(obs: Observation) -> Result:
+    """The response's pvno is 2."""
+    pair = _pair(obs)
+    if pair is None:
+        return inconclusive("no decodable CMP response", "pvno 2")
+    return verdict_of(pair[1].pvno == 2, "pvno 2", f"pvno {pair[1].pvno} in {pair[1].body_type}")
+
+
+@check("cmp-transaction-id", "SOL023:5.5.2.3:transaction-id")
+def cmp_transaction_id(obs: Observation) -> Result:
+    """The response carries the transactionID of the request it answers."""
+    pair = _pair(obs)
+    if pair is None:
+        return inconclusive("no decodable CMP response", "the request's transactionID")
+    request, response = pair
+    expected = f"transactionID {_hex(request.transaction_id)}"
+    return verdict_of(response.transaction_id == request.transaction_id, expected,
+                      f"transactionID {_hex(response.transaction_id)} in {response.body_type}")
+
+
+@check("cmp-recip-nonce", "SOL023:5.5.2.3:recip-nonce")
+def cmp_recip_nonce(obs: Observation) -> Result:
+    """The response's recipNonce is the request's senderNonce."""
+    pair = _pair(obs)
+    if pair is None:
+        return inconclusive("no decodable CMP response", "recipNonce = the request's senderNonce")
+    request, response = pair
+    expected = f"recipNonce {_hex(request.sender_nonce)}"
+    return verdict_of(response.recip_nonce == request.sender_nonce, expected,
+                      f"recipNonce {_hex(response.recip_nonce)} in {response.body_type}")
+
+
+@check("cmp-sender-nonce", "SOL023:5.5.2.3:sender-nonce")
+def cmp_sender_nonce(obs: Observation) -> Result:
+    """The response's senderNonce is 128 bits and fresh (never seen before in this run)."""
+    pair = _pair(obs)
+    expected = "a 16-octet senderNonce not used in any earlier message of the run"
+    if pair is None:
+        return inconclusive("no decodable CMP response", expected)
+    request, response = pair
+    nonce = response.sender_nonce
+    seen: set[bytes] = obs.facts.get("seen_nonces", set())
+    if nonce is None or len(nonce) != 16:
+        return failed(expected, f"senderNonce {_hex(nonce)} ({len(nonce or b'')} octets)")
+    if nonce in seen or nonce == request.sender_nonce:
+        return failed(expected, f"senderNonce {nonce.hex()} was already used")
+    return passed(expected, f"senderNonce {nonce.hex()}")
+
+
+@check("cmp-response-protection", "SOL023:5.5.2.2:protection")
+def cmp_response_protection(obs: Observation) -> Result:
+    """The response is signature-protected by a certificate in extraCerts that chains to the CMF's trust anchor."""
+    response = obs.message
+    anchors = obs.facts.get("anchors", [])
+    expected = "protection present and verifying with an extraCerts certificate trusted via pixit.server_ca"
+    if response is None:
+        return inconclusive("no decodable CMP response", expected)
+    if response.protection is None:
+        return failed(expected, f"unprotected {response.body_type}")
+    signer = cmp.protection_signer(response)
+    if signer is None:
+        return failed(expected, f"{response.body_type}: protection verifies with none of "
+                                f"{len(response.extra_certs)} extraCerts certificate(s)")
+    try:
+        build_path(signer, response.extra_certs, anchors)
+    except PathError as exc:
+        return failed(expected, f"signed by '{signer.subject.rfc4514_string()}', not trusted: {exc}")
+    return passed(expected, f"{response.body_type} signed by '{signer.subject.rfc4514_string()}'")
