@@ -15,6 +15,12 @@ from harness.trace import Trace
 from simulators.vnfm import VnfmClient
 
 
+def _tls_failure(exc: BaseException) -> bool:
+    """A connect error that is a TLS handshake failure (not a refused or unreachable TCP port)."""
+    text = f"{exc} {exc.__cause__ or ''} {exc.__context__ or ''}".lower()
+    return any(k in text for k in ("ssl", "tls", "certificate", "handshake", "alert"))
+
+
 @dataclass
 class RunContext:
     profile: Profile
@@ -49,10 +55,17 @@ class RunContext:
         try:
             with httpx.Client(verify=context, timeout=self.profile.pixit.timeout) as client:
                 response = client.get(url)
-        except (httpx.HTTPError, ssl.SSLError) as exc:
+        except (httpx.TimeoutException, httpx.ConnectError) as exc:
+            if isinstance(exc, httpx.ConnectError) and _tls_failure(exc):
+                self.trace.record("CMF", "Consumer (no certificate)", "note", "TLS refused", body_text=str(exc))
+                return None, f"TLS: {exc}"
+            self.trace.record("CMF", "Consumer (no certificate)", "note", f"no answer: {type(exc).__name__}",
+                              body_text=str(exc))
+            return None, f"NOANSWER {type(exc).__name__}: {exc}"
+        except (httpx.HTTPError, ssl.SSLError) as exc:  # alert or reset right after the handshake
             self.trace.record("CMF", "Consumer (no certificate)", "note", f"refused: {type(exc).__name__}",
                               body_text=str(exc))
-            return None, f"{type(exc).__name__}: {exc}" or "connection refused"
+            return None, f"TLS: {type(exc).__name__}: {exc}"
         self.trace.record("CMF", "Consumer (no certificate)", "http-response",
                           f"{response.status_code} {response.reason_phrase}", body_text=response.text[:2000])
         del seq

@@ -144,6 +144,7 @@ class RunInfo:
     seed: int
     profile: str = ""  # path of the profile, or "embedded reference CMF"
     faults: tuple[str, ...] = ()
+    interrupted: bool = False
 
 
 @dataclass(frozen=True)
@@ -165,7 +166,7 @@ class RunResult:
         verdicts = [r.verdict for r in self.requirements] + [s.verdict for s in self.scenarios]
         if Verdict.FAIL in verdicts:
             return 1
-        if Verdict.ERROR in verdicts or not any(v is Verdict.PASS for v in verdicts):
+        if self.info.interrupted or Verdict.ERROR in verdicts or not any(v is Verdict.PASS for v in verdicts):
             return 2
         return 0
 

@@ -56,6 +56,12 @@ class Pics:
     delegation_mode: bool = True
     deferred_issuance: tuple[str, ...] = ()
     chain_only_when_requested: bool = False
+    # behaviours SOL023 allows but does not mandate: checked only where claimed
+    duplicate_registration_conflict: bool = True  # 409 when a VNFCI is registered twice (5.6.3.3.3.1)
+    deregister_conflict_with_valid_certs: bool = True  # 409 on DELETE while a certificate is valid (5.6.3.4.3.5)
+    attribute_selectors: tuple[str, ...] = ("all_fields", "exclude_default", "fields", "exclude_fields")
+    mtls_client_auth: bool = True  # consumers authenticate with mTLS (rather than e.g. OAuth 2.0)
+    cmp_protected_responses: bool = True  # every CMP response is signature-protected
 
 
 @dataclass(frozen=True)
@@ -64,6 +70,7 @@ class Pixit:
     cmp_base: str
     server_ca: Path
     vnfm: Identity
+    cmp_trust: Path | None = None  # trust anchor(s) for the CMF's CMP protection certificate (default: server_ca)
     vnfm2: Identity | None = None
     ca_trust_anchors: tuple[Path, ...] = ()
     expected_issuers: dict[str, str] = field(default_factory=dict)  # cert type -> issuer DN (RFC 4514)
@@ -121,6 +128,14 @@ def _cert_types(values: list[Any], where: str) -> tuple[str, ...]:
     return tuple(values)
 
 
+def _selectors(values: list[Any]) -> tuple[str, ...]:
+    known = Pics.attribute_selectors
+    for value in values:
+        if value not in known:
+            raise ProfileError(f"pics.attribute_selectors: unknown selector {value!r} (one of {', '.join(known)})")
+    return tuple(values)
+
+
 def load_profile(path: Path) -> Profile:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
@@ -139,6 +154,11 @@ def load_profile(path: Path) -> Profile:
         delegation_mode=_get(pics_t, "delegation_mode", bool, "pics", True),
         deferred_issuance=_cert_types(_get(pics_t, "deferred_issuance", list, "pics", []), "pics.deferred_issuance"),
         chain_only_when_requested=_get(pics_t, "chain_only_when_requested", bool, "pics", False),
+        duplicate_registration_conflict=_get(pics_t, "duplicate_registration_conflict", bool, "pics", True),
+        deregister_conflict_with_valid_certs=_get(pics_t, "deregister_conflict_with_valid_certs", bool, "pics", True),
+        attribute_selectors=_selectors(_get(pics_t, "attribute_selectors", list, "pics", list(Pics.attribute_selectors))),
+        mtls_client_auth=_get(pics_t, "mtls_client_auth", bool, "pics", True),
+        cmp_protected_responses=_get(pics_t, "cmp_protected_responses", bool, "pics", True),
     )
     vnfm2 = _get(pixit_t, "vnfm2", dict, "pixit", None)
     pixit = Pixit(
@@ -147,6 +167,7 @@ def load_profile(path: Path) -> Profile:
         server_ca=_path(base, _get(pixit_t, "server_ca", str, "pixit"), "pixit.server_ca"),
         vnfm=_identity(_get(pixit_t, "vnfm", dict, "pixit"), base, "pixit.vnfm"),
         vnfm2=_identity(vnfm2, base, "pixit.vnfm2") if vnfm2 is not None else None,
+        cmp_trust=_path(base, pixit_t["cmp_trust"], "pixit.cmp_trust") if "cmp_trust" in pixit_t else None,
         ca_trust_anchors=tuple(
             _path(base, p, "pixit.ca_trust_anchors") for p in _get(pixit_t, "ca_trust_anchors", list, "pixit", [])
         ),

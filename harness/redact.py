@@ -39,9 +39,14 @@ _KEY_SUFFIXES = (
     "presharedkey",
     "apikey",
     "psk",
+    "secretkey",
+    "privkey",
+    "clientkey",
+    "credentials",
+    "credential",
 )
 # Normalised key containing one of these anywhere is sensitive.
-_KEY_INFIXES = ("password", "privatekey", "passphrase", "clientsecret", "presharedkey")
+_KEY_INFIXES = ("password", "privatekey", "privkey", "passphrase", "clientsecret", "presharedkey", "secretkey")
 _JWK_PRIVATE = frozenset({"d", "p", "q", "dp", "dq", "qi", "k"})
 
 _JSON_KEY = re.compile(r'"(?P<key>(?:[^"\\]|\\.){1,80})"\s*:\s*')

@@ -116,6 +116,8 @@ def run_scenario(scenario: Scenario, ctx: RunContext, emit: Handler) -> Scenario
         else:
             try:
                 scenario.body(ctx, rec)
+                rec.skip_remaining(scenario.checks, Verdict.INCONCLUSIVE,
+                                   "not reached: an earlier exchange of this scenario did not produce what it needs")
             except PreconditionFailed as exc:
                 reason = f"pre-condition not reached: {exc}"
                 rec.skip_remaining(scenario.checks, Verdict.INCONCLUSIVE, reason)
@@ -135,6 +137,11 @@ def run_scenario(scenario: Scenario, ctx: RunContext, emit: Handler) -> Scenario
         verdict = Verdict.NOT_APPLICABLE
     return ScenarioResult(scenario.id, scenario.use_case, scenario.title, scenario.flow.source, verdict, steps,
                           outcomes, dict(scenario.parameters), reason or "", scenario.flow.actors())
+
+
+def _not_run(scenario: Scenario, reason: str) -> ScenarioResult:
+    return ScenarioResult(scenario.id, scenario.use_case, scenario.title, scenario.flow.source, Verdict.INCONCLUSIVE,
+                          (), (), dict(scenario.parameters), reason, scenario.flow.actors())
 
 
 def aggregate(outcomes: Sequence[CheckOutcome]) -> tuple[RequirementResult, ...]:
@@ -180,16 +187,25 @@ def run(
         ctx = _context(sut, trace, seed)
         stack.callback(ctx.close)
         results: list[ScenarioResult] = []
+        interrupted = False
         for index, scenario in enumerate(selected, 1):
             emit(ScenarioStarted(index, len(selected), scenario.id, scenario.title))
             t0 = time.monotonic()
-            result = run_scenario(scenario, ctx, emit)
+            try:
+                result = run_scenario(scenario, ctx, emit)
+            except KeyboardInterrupt:  # keep what ran; the report says the run was cut short
+                interrupted = True
+                emit(Message("interrupted: writing the report of the scenarios that finished"))
+                break
             results.append(result)
             emit(ScenarioFinished(index, len(selected), result, time.monotonic() - t0))
+        if interrupted:
+            results += [_not_run(s, "not run: the run was interrupted") for s in selected[len(results):]]
     outcomes = [o for r in results for o in r.checks]
     info = RunInfo(
         id=str(uuid.uuid4()), started=started, finished=datetime.now(timezone.utc), sut=sut.description,
         version=__version__, seed=seed, profile=sut.profile.source, faults=tuple(sorted(faults)),
+        interrupted=interrupted,
     )
     return RunResult(info, aggregate(outcomes), tuple(results), trace.events(), BINDINGS)
 

@@ -15,10 +15,7 @@ from datetime import datetime, timezone
 import httpx
 
 from harness.model import TraceEvent
-from harness.redact import redact
-
-REDACTED_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie", "set-cookie"})
-
+from harness.redact import redact, redact_headers
 
 class Trace:
     def __init__(self) -> None:
@@ -57,9 +54,7 @@ class Trace:
         headers: Mapping[str, str] | None = None,
         body_text: str = "",
     ) -> int:
-        safe_headers = {
-            k: ("[REDACTED]" if k.lower() in REDACTED_HEADERS else v) for k, v in (headers or {}).items()
-        }
+        safe_headers = redact_headers(headers or {})
         with self._lock:
             seq = len(self._events) + 1
             self._events.append(
@@ -94,6 +89,24 @@ class Trace:
 BodyDecoder = Callable[[str, bytes], str]
 
 
+def drop_private_keys(notation: str) -> str:
+    """Remove any privateKey component (e.g. certifiedKeyPair.privateKey) from ASN.1 value notation."""
+    out: list[str] = []
+    skip_deeper_than: int | None = None
+    for line in notation.splitlines():
+        indent = len(line) - len(line.lstrip())
+        if skip_deeper_than is not None:
+            if indent > skip_deeper_than:
+                continue
+            skip_deeper_than = None
+        if line.strip().startswith("privateKey="):
+            out.append(" " * indent + "privateKey=[REDACTED]")
+            skip_deeper_than = indent
+            continue
+        out.append(line)
+    return "\n".join(out)
+
+
 def decode_body(content_type: str, body: bytes) -> str:
     """Human-readable view of a message body for the trace (redaction happens in record)."""
     if not body:
@@ -102,7 +115,7 @@ def decode_body(content_type: str, body: bytes) -> str:
     if ctype == "application/pkixcmp":
         from simulators.cmp import to_value_notation
 
-        return to_value_notation(body)
+        return drop_private_keys(to_value_notation(body))
     if ctype.endswith("json"):
         try:
             return json.dumps(json.loads(body), indent=2, sort_keys=False)
@@ -110,8 +123,8 @@ def decode_body(content_type: str, body: bytes) -> str:
             pass
     try:
         return body.decode("utf-8")
-    except UnicodeDecodeError:
-        return f"({len(body)} bytes, {ctype or 'no content type'}) " + body[:256].hex()
+    except UnicodeDecodeError:  # never dump unknown binary: it could be a DER private key or PKCS#12
+        return f"({len(body)} bytes of {ctype or 'undeclared'} content, not shown)"
 
 
 def cmp_summary(der: bytes) -> str:

@@ -28,7 +28,7 @@ from harness.model import (
 )
 from harness.redact import redact, redact_headers
 from reports.svg import sequence_svg
-from reports.text import PROBLEM_VERDICTS, VERDICT_ORDER, iso, shorten, verdict_slug, xml_safe
+from reports.text import PROBLEM_VERDICTS, VERDICT_ORDER, atomic_write_text, iso, shorten, verdict_slug, xml_safe
 
 TEMPLATES = Path(__file__).parent / "templates"
 LONG_TEXT = 220  # requirement texts longer than this collapse into <details>
@@ -288,6 +288,6 @@ def write_html(result: RunResult, out_dir: Path) -> Path:
     """Write ``out_dir/index.html`` (creating ``out_dir``) and return its path."""
     out_dir.mkdir(parents=True, exist_ok=True)
     path = out_dir / "index.html"
-    path.write_text(render_html(result), encoding="utf-8")
+    atomic_write_text(path, render_html(result))
     return path
 

@@ -13,6 +13,8 @@ left out: they are catalogue entries, not tests). Verdict mapping:
 
 from __future__ import annotations
 
+import os
+
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable
 from pathlib import Path
@@ -159,4 +161,6 @@ def junit_tree(result: RunResult) -> ET.ElementTree:
 
 def write_junit(result: RunResult, path: Path) -> None:
     """Write ``junit.xml`` (UTF-8 with XML declaration)."""
-    junit_tree(result).write(path, encoding="utf-8", xml_declaration=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    junit_tree(result).write(tmp, encoding="utf-8", xml_declaration=True)
+    os.replace(tmp, path)

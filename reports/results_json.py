@@ -25,7 +25,7 @@ from typing import Any
 
 from harness.model import CheckOutcome, RunResult, ScenarioResult, StepResult, Verdict
 from harness.redact import redact
-from reports.text import iso
+from reports.text import atomic_write_text, iso
 
 SCHEMA_ID = "nfvct-results/1"
 
@@ -199,4 +199,4 @@ def results_dict(result: RunResult) -> dict[str, Any]:
 def write_results_json(result: RunResult, path: Path) -> None:
     """Write ``results.json`` (UTF-8, indented, stable key order)."""
     text = json.dumps(results_dict(result), indent=2, ensure_ascii=False)
-    path.write_text(text + "\n", encoding="utf-8")
+    atomic_write_text(path, text + "\n")

@@ -57,11 +57,12 @@ class Registered:
     response: httpx.Response
 
 
-def register(ctx: RunContext, rec: Recorder, cert_type: str, *, step: str = "pre-condition") -> Registered:
-    """Register a fresh VNFCI with the VNFM as delegate (a pre-condition of most flows)."""
+def register(ctx: RunContext, rec: Recorder, cert_type: str, *, step: str = "pre-condition",
+             client: VnfmClient | None = None) -> Registered:
+    """Register a fresh VNFCI with the VNFM (or ``client``) as delegate (a pre-condition of most flows)."""
     rec.step(step)
     vnfci_id, data = ctx.fresh_vnfci(cert_type)
-    response = ctx.vnfm.register(registration_body(cert_type, vnfci_id, data))
+    response = (client or ctx.vnfm).register(registration_body(cert_type, vnfci_id, data))
     if response.status_code not in (200, 201):
         raise PreconditionFailed(f"registration of {vnfci_id} failed: HTTP {response.status_code} {response.text[:200]}")
     try:
@@ -83,6 +84,7 @@ class Obtained:
     last: CmpExchange
     polls: list[dict[str, Any]]
     how: str
+    budget_exhausted: bool = False  # the harness's own polling bound stopped the polling
 
     @property
     def seqs(self) -> tuple[int, ...]:
@@ -116,9 +118,10 @@ def obtain(
     first = client.p10cr(cert_type, csr_der, vnfci_id=reg.vnfci_id, chain_request=chain_request)
     if on_first is not None:
         on_first(first)
-    last, polls = first, []
+    last, polls, exhausted = first, [], False
     status = first_status(first.message) if first.message is not None else None
     if status is not None and status[0] == 3:
+        exhausted = True
         rec.step(poll_step)
         deadline = time.monotonic() + ctx.profile.pixit.max_poll_seconds
         for _ in range(ctx.profile.pixit.max_polls):
@@ -134,6 +137,7 @@ def obtain(
             polls.append({"body": body, "check_after": check_after, "http": last.response.status_code,
                           "exchange": last})
             if body != "pollRep":
+                exhausted = False
                 break
     cert = certificate_of(last)
     if cert is not None and last.message is not None and not last.message.implicit_confirm:
@@ -145,14 +149,33 @@ def obtain(
     how = describe_cmp(last.message, last.response)
     if polls:
         how = f"202 waiting, then {len(polls)} poll(s); last: {how}"
-    return Obtained(cert, csr, first, last, polls, how)
+    if exhausted:
+        how += (f"; polling stopped by the harness's bound (pixit.max_polls {ctx.profile.pixit.max_polls}, "
+                f"pixit.max_poll_seconds {ctx.profile.pixit.max_poll_seconds})")
+    return Obtained(cert, csr, first, last, polls, how, exhausted)
+
+
+def vnfm2_trusted(ctx: RunContext, rec: Recorder, cert_type: str) -> tuple[bool, str]:
+    """Positive control for the not-the-delegate checks: VNFM-2 can use the CMF for its own VNFCI."""
+    assert ctx.vnfm2 is not None
+    rec.step("pre-condition")
+    try:
+        reg = register(ctx, rec, cert_type, client=ctx.vnfm2)
+    except PreconditionFailed as exc:
+        return False, f"VNFM-2 cannot register its own VNFCI: {exc}"
+    own = obtain(ctx, rec, cert_type, reg, chain_request=False, client=ctx.vnfm2, poll_step="pre-condition")
+    if own.cert is None:
+        return False, f"VNFM-2 cannot obtain a certificate for its own VNFCI: {own.how}"
+    return True, "VNFM-2 is trusted for its own VNFCI"
 
 
 def header_checks(ctx: RunContext, rec: Recorder, exchange: CmpExchange, step: str) -> None:
     """SOL023 5.5.2.2/5.5.2.3 header and protection checks on one CMP response."""
+    trust = ctx.profile.pixit.cmp_trust or ctx.profile.pixit.server_ca
     obs = Observation(response=exchange.response, message=exchange.message, trace_seqs=exchange.seqs, facts={
         "request": exchange.request, "seen_nonces": set(ctx.seen_nonces),
-        "anchors": x509.load_pem_x509_certificates(ctx.profile.pixit.server_ca.read_bytes())})
+        "anchors": x509.load_pem_x509_certificates(trust.read_bytes()),
+        "protection_claimed": ctx.profile.pics.cmp_protected_responses})
     for name in HEADER_CHECKS:
         rec.check(name, obs, step=step)
     for message in (exchange.request, exchange.message):

@@ -19,6 +19,7 @@ from scenarios.common import (
     Scenario,
     header_checks,
     json_body,
+    vnfm2_trusted,
     note_stimulus,
     obtain,
     register,
@@ -49,7 +50,8 @@ def run_registration(cert_type: str, ctx: RunContext, rec: Recorder) -> None:
     rec.step("0")
     control = ctx.vnfm.request("GET", "/nfv-cert/v1/subjects")  # the same resource, as the VNFM (mTLS)
     response, error = ctx.anonymous_probe("/nfv-cert/v1/subjects")
-    rec.check("mtls-required", Observation(response=response, facts={"error": error, "control": control},
+    rec.check("mtls-required", Observation(response=response, facts={"error": error, "control": control,
+                                                                     "claimed": ctx.profile.pics.mtls_client_auth},
                                            trace_seqs=seqs_of(control)), step="0")
 
     vnfci_id, data = ctx.fresh_vnfci(cert_type)
@@ -68,17 +70,23 @@ def run_registration(cert_type: str, ctx: RunContext, rec: Recorder) -> None:
 
     rec.step("1")
     again = ctx.vnfm.register(registration_body(cert_type, vnfci_id, data))
-    rec.check("register-conflict", Observation(response=again, facts={"first_ok": created.is_success},
+    rec.check("register-conflict", Observation(response=again, facts={
+        "first_ok": created.is_success, "claimed": ctx.profile.pics.duplicate_registration_conflict},
                                                trace_seqs=seqs_of(again)), step="1")
 
-    invalid_id, invalid_data = ctx.fresh_vnfci(cert_type)
-    invalid = registration_body(cert_type, invalid_id, {**invalid_data, "subjectAlternateName": []})
-    invalid["typeOfVnfcCertHandling"] = "direct_mode"
-    refused = ctx.vnfm.register(invalid)
-    rec.check("register-invalid-rejected", Observation(
-        response=refused, facts={"why": "direct_mode and an empty subjectAlternateName",
-                                 "control_ok": created.is_success},
-        trace_seqs=seqs_of(refused)), step="1")
+    for why, mutate in (
+        ('typeOfVnfcCertHandling "direct_mode" (SOL023 5.6.4.2.3 note 2 allows only delegation_mode)',
+         lambda body: body.update(typeOfVnfcCertHandling="direct_mode")),
+        ("an empty subjectAlternateName (cardinality 1..N)",
+         lambda body: body["subjectId"][0]["certificateData"][0].update(subjectAlternateName=[])),
+    ):
+        invalid_id, invalid_data = ctx.fresh_vnfci(cert_type)
+        invalid = registration_body(cert_type, invalid_id, invalid_data)
+        mutate(invalid)
+        refused = ctx.vnfm.register(invalid)
+        rec.check("register-invalid-rejected", Observation(
+            response=refused, facts={"why": why, "control_ok": created.is_success},
+            trace_seqs=seqs_of(refused)), step="1")
 
 
 # C.2.2.2 / C.3.2.2 ---------------------------------------------------------------------------
@@ -111,11 +119,16 @@ def _issuance_checks(ctx: RunContext, rec: Recorder, cert_type: str, obtained: O
     first_obs = Observation(response=first.response, message=first.message, trace_seqs=first.seqs)
     if cert_type in ctx.profile.pics.deferred_issuance:
         rec.check("csr-waiting-202", first_obs, step="6")
+        rec.skip_remaining(("csr-created-201",), Verdict.NOT_APPLICABLE,
+                           f"the PICS lists {cert_type} in pics.deferred_issuance (issued after polling)")
     else:
         rec.check("csr-created-201", first_obs, step="6")
+        rec.skip_remaining(("csr-waiting-202",), Verdict.NOT_APPLICABLE,
+                           f"the PICS does not list {cert_type} in pics.deferred_issuance (issued immediately)")
     last = obtained.last
     rec.check("csr-issued", Observation(response=last.response, message=last.message,
-                                        facts={"cert": obtained.cert, "how": obtained.how},
+                                        facts={"cert": obtained.cert, "how": obtained.how,
+                                               "budget_exhausted": obtained.budget_exhausted},
                                         trace_seqs=obtained.seqs), step="6")
     if obtained.cert is not None:
         rec.check("cp-failinfo-absent", Observation(message=last.message, trace_seqs=obtained.seqs), step="6")
@@ -166,11 +179,13 @@ def run_csr_not_delegate(cert_type: str, ctx: RunContext, rec: Recorder) -> None
     rec.note("0", Verdict.PASS, "p10cr sent by a second VNFM that is not the registered delegate", exchange.seqs)
     rec.step("pre-condition")
     control = obtain(ctx, rec, cert_type, reg, chain_request=False, poll_step="pre-condition")
+    trusted = vnfm2_trusted(ctx, rec, cert_type)
     rec.step("1")
     rec.ends_at("1")
     rec.check("csr-delegate-check", Observation(
         response=exchange.response, message=exchange.message,
-        facts={"control": (control.cert is not None, f"the delegate's own CSR: {control.how}")},
+        facts={"control": (control.cert is not None and trusted[0],
+                           f"the delegate's own CSR: {control.how}; {trusted[1]}")},
         trace_seqs=exchange.seqs), step="1")
 
 

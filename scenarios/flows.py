@@ -1,4 +1,5 @@
-"""The spec's flow tables, step by step, as data. Texts are quoted from the documents."""
+"""The spec's flow tables, step by step, as data. Texts are quoted from the documents, except
+RESOURCE_METHODS, which summarises SOL023's per-method tables (5.6.3.3.3, 5.6.3.4.3) as steps."""
 
 from __future__ import annotations
 
@@ -17,7 +18,9 @@ C_2_2_1 = UseCase(
         FlowStep("0", "Consumer", "CMF",
                  "The CMF receives the trigger: The consumer sends a registration request to register the VNFM as "
                  "the entity which is in charge of the VNFCI certificate management for the requested VNFCI. The "
-                 "consumer provides the identifier(s) of the target VNFCI as input parameter."),
+                 "consumer provides the identifier(s) of the target VNFCI as input parameter. The registration "
+                 "request is sent after the VNFM receives \"InstantiateVnfRequest\" on Or-Vnfm reference point as "
+                 "specified in clause 7.2.3 of ETSI GS NFV-IFA 007 [10]."),
         FlowStep("1", "CMF", "CMF",
                  "The CMF validates the registration request. If valid, the CMF registers the VNFM as the entity "
                  "which is in charge of the VNFCI certificate management for the requested VNFCI. The CMF selects "
@@ -31,7 +34,7 @@ C_2_2_1 = UseCase(
 C_2_2_2 = UseCase(
     "C.2.2.2",
     "CSR Request for VNFCI certificate",
-    f"{IFA026} table C.2.2.2.6-1",
+    f"{IFA026} clause C.2.2.2.6, table printed as \"C2.3.2.6-1\" [sic]",
     (
         FlowStep("0", "Consumer", "CMF",
                  "The CMF receives the trigger: The Consumer generates the key pairs of public key and private key "

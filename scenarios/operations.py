@@ -10,7 +10,7 @@ from harness.recorder import PreconditionFailed, Recorder
 from scenarios import flows
 from harness.checks.cmp_checks import describe_cmp, first_status
 from harness.checks.cmp_header_checks import HEADER_CHECKS
-from scenarios.common import Registered, Scenario, header_checks, note_stimulus, obtain, register
+from scenarios.common import Registered, Scenario, header_checks, note_stimulus, obtain, register, vnfm2_trusted
 from simulators.vnfm import CmpExchange, seqs_of
 
 VNFCI = "VNFCI_certificate"
@@ -41,28 +41,33 @@ def run_deregister(ctx: RunContext, rec: Recorder) -> None:
     cert_type = _immediate_type(ctx)
     reg, cert = _with_certificate(ctx, rec, cert_type)
     rec.step("1")
-    busy = ctx.vnfm.request("DELETE", reg.url)
-    rec.check("deregister-conflict", Observation(response=busy, trace_seqs=seqs_of(busy)), step="3")
+    claimed = ctx.profile.pics.deregister_conflict_with_valid_certs
+    busy = ctx.vnfm.request("DELETE", reg.url) if claimed else None
+    rec.check("deregister-conflict", Observation(response=busy, facts={"claimed": claimed},
+                                                 trace_seqs=seqs_of(busy) if busy else ()), step="3")
     rec.step("pre-condition")
     revoked = ctx.vnfm.rr(cert_type, cert)  # type: ignore[arg-type]
     status = first_status(revoked.message) if revoked.message is not None else None
-    if status is None or status[0] != 0:
+    if status is None or status[0] not in (0, 1):
         raise PreconditionFailed("the certificate could not be revoked before deregistration: "
                                  + describe_cmp(revoked.message, revoked.response))
     rec.step("1")
-    deleted_by: str | None = "an earlier DELETE that should have been refused" if busy.is_success else None
+    deleted_by: str | None = "an earlier DELETE that should have been refused" if busy and busy.is_success else None
     pending_delegate_check = None
     if ctx.vnfm2 is not None and deleted_by is None:
+        trusted = vnfm2_trusted(ctx, rec, cert_type)
+        rec.step("1")
         foreign = ctx.vnfm2.request("DELETE", reg.url)
-        pending_delegate_check = (foreign, ctx.vnfm.request("GET", reg.url))
+        pending_delegate_check = (foreign, ctx.vnfm.request("GET", reg.url), trusted)
         if foreign.is_success:
             deleted_by = "the non-delegate VNFM's DELETE"
     gone = ctx.vnfm.request("DELETE", reg.url)
     note_stimulus(rec, "1", gone, "DELETE of the Individual Subject (its certificate revoked)")
     after = ctx.vnfm.request("GET", reg.url)
     if pending_delegate_check is not None:
-        foreign, seen = pending_delegate_check
-        rec.check("deregister-delegate", Observation(response=foreign, facts={"after": seen, "control": gone},
+        foreign, seen, trusted = pending_delegate_check
+        rec.check("deregister-delegate", Observation(response=foreign, facts={"after": seen, "control": gone,
+                                                                              "trusted": trusted},
                                                      trace_seqs=seqs_of(foreign, seen, gone)), step="2")
     rec.check("deregister-no-content", Observation(response=gone, facts={"after": after, "deleted_by": deleted_by},
                                                    trace_seqs=seqs_of(gone, after)), step="3")
@@ -71,7 +76,7 @@ def run_deregister(ctx: RunContext, rec: Recorder) -> None:
 def _revocable(exchange: CmpExchange) -> bool:
     """The delegate's rr was accepted, or refused only because the certificate is already revoked."""
     status = first_status(exchange.message) if exchange.message is not None else None
-    return status is not None and (status[0] == 0 or "certRevoked" in status[1])
+    return status is not None and (status[0] in (0, 1) or "certRevoked" in status[1])
 
 
 def run_revoke(ctx: RunContext, rec: Recorder) -> None:
@@ -80,11 +85,14 @@ def run_revoke(ctx: RunContext, rec: Recorder) -> None:
     if ctx.vnfm2 is not None:
         _, other = _with_certificate(ctx, rec, cert_type)
         rec.step("1")
+        trusted = vnfm2_trusted(ctx, rec, cert_type)
+        rec.step("1")
         foreign = ctx.vnfm2.rr(cert_type, other)  # type: ignore[arg-type]
         own = ctx.vnfm.rr(cert_type, other)  # type: ignore[arg-type]  # control: the delegate may revoke it
         rec.check("revoke-delegate", Observation(
             response=foreign.response, message=foreign.message,
-            facts={"control": (_revocable(own), f"the delegate's rr for it: {describe_cmp(own.message, own.response)}")},
+            facts={"control": (_revocable(own) and trusted[0],
+                               f"the delegate's rr for it: {describe_cmp(own.message, own.response)}; {trusted[1]}")},
             trace_seqs=foreign.seqs + own.seqs), step="2")
     rec.step("1")
     first = ctx.vnfm.rr(cert_type, cert)  # type: ignore[arg-type]
@@ -123,10 +131,14 @@ def run_query_subject(ctx: RunContext, rec: Recorder) -> None:
     bad_filter = ctx.vnfm.request("GET", base, params={"filter": bad})
     rec.check("query-bad-filter", Observation(response=bad_filter, facts={"value": bad, "control": listing},
                                               trace_seqs=seqs_of(bad_filter)), step="2")
-    bad_selector = ctx.vnfm.request("GET", base, params={"fields": "noSuchAttribute"})
-    rec.check("query-bad-selector", Observation(response=bad_selector, facts={"value": "fields=noSuchAttribute",
-                                                                            "control": listing},
-                                                trace_seqs=seqs_of(bad_selector)), step="2")
+    selector = next((p for p in ("fields", "exclude_fields") if p in ctx.profile.pics.attribute_selectors), None)
+    if selector is None:
+        rec.check("query-bad-selector", Observation(facts={
+            "unclaimed": "the PICS claims neither 'fields' nor 'exclude_fields' (pics.attribute_selectors)"}))
+    else:
+        bad_selector = ctx.vnfm.request("GET", base, params={selector: "noSuchAttribute"})
+        rec.check("query-bad-selector", Observation(response=bad_selector, facts={
+            "value": f"{selector}=noSuchAttribute", "control": listing}, trace_seqs=seqs_of(bad_selector)), step="2")
     rec.step("3")
     one = ctx.vnfm.request("GET", a.url)
     rec.step("4")
@@ -158,7 +170,8 @@ def run_query_certificate(ctx: RunContext, rec: Recorder) -> None:
                                                trace_seqs=first_poll.seqs), step="3")
         header_checks(ctx, rec, first_poll, "3")
     rec.check("poll-delivers", Observation(facts={
-        "polls": obtained.polls, "cert": obtained.cert, "max_polls": ctx.profile.pixit.max_polls,
+        "polls": obtained.polls, "cert": obtained.cert, "budget_exhausted": obtained.budget_exhausted,
+        "max_polls": ctx.profile.pixit.max_polls,
         "max_seconds": ctx.profile.pixit.max_poll_seconds}, trace_seqs=obtained.seqs), step="3")
 
 
@@ -170,16 +183,19 @@ def run_resource_rules(ctx: RunContext, rec: Recorder) -> None:
     rec.check("api-versions-v1", Observation(response=major, trace_seqs=seqs_of(major)), step="5.6.3.2")
     rec.step("5.6.3.3.3")
     base = "/nfv-cert/v1/subjects"
+    control = ctx.vnfm.request("GET", base)
     for method, name in (("PUT", "subjects-put-405"), ("PATCH", "subjects-patch-405"),
                          ("DELETE", "subjects-delete-405")):
         response = ctx.vnfm.request(method, base, json={} if method != "DELETE" else None)
-        rec.check(name, Observation(response=response, facts={"method": method, "resource": base},
+        rec.check(name, Observation(response=response, facts={"method": method, "resource": base, "control": control},
                                     trace_seqs=seqs_of(response)), step="5.6.3.3.3")
     reg = register(ctx, rec, ctx.profile.pics.cert_types[0])
     rec.step("5.6.3.4.3")
+    control = ctx.vnfm.request("GET", reg.url)
     for method, name in (("POST", "subject-post-405"), ("PUT", "subject-put-405"), ("PATCH", "subject-patch-405")):
         response = ctx.vnfm.request(method, reg.url, json={})
-        rec.check(name, Observation(response=response, facts={"method": method, "resource": reg.url},
+        rec.check(name, Observation(response=response, facts={"method": method, "resource": reg.url,
+                                                              "control": control},
                                     trace_seqs=seqs_of(response)), step="5.6.3.4.3")
 
 

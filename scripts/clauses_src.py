@@ -21,7 +21,7 @@ S = [
     ("SOL023:5.6.3.3.3.2:filter", "SOL023", "5.6.3.3.3.2", "CMF",
      'The CMF shall support receiving this parameter as part of the URI query string. The VNFM may supply this parameter. All attribute names that appear in the SubjectInstance and in data types referenced from it shall be supported by the CMF in the filter expression.'),
     ("SOL023:5.6.3.3.3.2:exclude-default", "SOL023", "5.6.3.3.3.2", "CMF",
-     'The following attributes shall be excluded from the SubjectInstance structure in the response body if this parameter is provided, or none of the parameters "all_fields", "fields", "exclude_fields", "exclude_default" are provided:'),
+     'The following attributes shall be excluded from the SubjectInstance structure in the response body if this parameter is provided, or none of the parameters "all_fields", "fields", "exclude_fields", "exclude_default" are provided: subjectId.'),
     ("SOL023:5.6.3.3.3.2:all-fields", "SOL023", "5.6.3.3.3.2", "CMF",
      'Include all complex attributes in the response. See clause 5.3 of ETSI GS NFV-SOL 013 [4] for details. The CMF shall support this parameter.'),
     ("SOL023:5.6.3.3.3.2:bad-filter", "SOL023", "5.6.3.3.3.2", "CMF",

@@ -373,3 +373,15 @@ def test_redact_authorization_and_idempotence() -> None:
     assert redact(once) == once
     plain = "plain text, nothing secret: 201 Created"
     assert redact(plain) == plain
+
+
+def test_trace_never_keeps_private_key_material() -> None:
+    from harness.trace import Trace, decode_body, drop_private_keys
+
+    notation = "PKIMessage:\n certifiedKeyPair=CertifiedKeyPair:\n  privateKey=EncryptedKey:\n   encryptedValue=0x0102\n  publicationInfo=x\n"
+    cleaned = drop_private_keys(notation)
+    assert "0x0102" not in cleaned and "privateKey=[REDACTED]" in cleaned and "publicationInfo=x" in cleaned
+    assert "not shown" in decode_body("application/pkcs8", b"\x30\x82\x01\x00\xff\xfe")
+    trace = Trace()
+    trace.record("A", "B", "http-request", "POST /x", headers={"X-Api-Key": "k1", "Client-Secret": "s1"})
+    assert "k1" not in str(trace.events()[0].headers) and "s1" not in str(trace.events()[0].headers)

@@ -73,6 +73,11 @@ def _refused(obs: Observation, what: str, fail_info: str) -> Result:
         observed = f"HTTP-level refusal: {describe_response(response)}" if refused else describe_cmp(None, response)
     if not refused:
         return failed(expected, observed)
+    status = first_status(message) if message is not None else None
+    unavailable = {"systemFailure", "systemUnavail", "transactionIdInUse"} & set(status[1] if status else ())
+    if (response is not None and response.status_code >= 500) or unavailable:
+        return inconclusive("the SUT failed rather than refused (HTTP 5xx or " + ", ".join(sorted(unavailable))
+                            + ")", expected, observed)
     control = obs.facts.get("control")
     if control is not None and not control[0]:
         return inconclusive(f"the legitimate request was refused too ({control[1]}), so the refusal proves "
@@ -141,7 +146,10 @@ def csr_issued(obs: Observation) -> Result:
     message = obs.message
     expected = "a cp with status accepted/grantedWithMods carrying the certificate (after polling, if deferred)"
     cert = obs.facts.get("cert")
-    return verdict_of(cert is not None, expected, obs.facts.get("how", describe_cmp(message, obs.response)))
+    how = obs.facts.get("how", describe_cmp(message, obs.response))
+    if cert is None and obs.facts.get("budget_exhausted"):
+        return inconclusive("the certificate was still pending when the harness's polling bound ran out", expected, how)
+    return verdict_of(cert is not None, expected, how)
 
 
 @check("poll-response", "SOL023:5.3.6:poll-response")
@@ -167,7 +175,11 @@ def poll_delivers(obs: Observation) -> Result:
         for p in polls) + ("; certificate delivered" if cert is not None else "; no certificate")
     if not polls:
         return inconclusive("no poll was made", expected, observed)
-    return verdict_of(cert is not None and not missing_check_after, expected, observed)
+    if missing_check_after:
+        return failed(expected, observed)
+    if cert is None and obs.facts.get("budget_exhausted"):
+        return inconclusive("still pending when the harness's polling bound ran out", expected, observed)
+    return verdict_of(cert is not None, expected, observed)
 
 
 @check("revoke-http-200", "SOL023:5.3.4:revoked")
@@ -183,18 +195,22 @@ def revoke_http_200(obs: Observation) -> Result:
 def revoke_takes_effect(obs: Observation) -> Result:
     """The rp accepts the revocation, and the revocation takes effect: a second one is refused."""
     message, second = obs.message, obs.facts.get("second")
-    expected = "rp status accepted; a repeated rr for the same certificate refused (already revoked)"
+    expected = ("rp status accepted/grantedWithMods; then the certificate shows as revoked: a repeated rr refused "
+                "with failInfo certRevoked, or the CA reports it revoked")
     status = first_status(message) if message is not None else None
-    if status is None or status[0] != 0:
+    if status is None or status[0] not in (0, 1):
         return failed(expected, "first rr: " + describe_cmp(message, obs.response))
     ca_status = obs.facts.get("ca_status")
     if ca_status == "good":
         return failed(expected, f"first rr accepted but the CA reports the certificate {ca_status}")
-    if second is None:
-        return inconclusive("the second revocation got no decodable answer", expected)
-    return verdict_of(is_refusal(second), expected,
-                      f"first rr accepted; second rr: {describe_cmp(second)}"
-                      + (f"; CA reports {ca_status}" if ca_status else ""))
+    second_status = first_status(second) if second is not None else None
+    observed = f"first rr accepted; second rr: {describe_cmp(second)}" + (f"; CA reports {ca_status}" if ca_status else "")
+    if second_status is not None and second_status[0] in (0, 1) and ca_status != "revoked":
+        return failed(expected, observed)
+    if ca_status == "revoked" or (second_status is not None and "certRevoked" in second_status[1]):
+        return passed(expected, observed)
+    return inconclusive("no evidence that the revocation took effect (the second rr was refused without "
+                        "certRevoked and the CA is not observable)", expected, observed)
 
 
 @check("revoke-delegate", "IFA033:11.2.1:revoke-delegate")

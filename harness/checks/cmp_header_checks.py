@@ -6,7 +6,16 @@ in the catalogue are checked on the CMF's responses against the request they ans
 
 from __future__ import annotations
 
-from harness.checks.registry import Observation, Result, check, failed, inconclusive, passed, verdict_of
+from harness.checks.registry import (
+    Observation,
+    Result,
+    check,
+    failed,
+    inconclusive,
+    not_applicable,
+    passed,
+    verdict_of,
+)
 from simulators import cmp
 from simulators.x509util import PathError, build_path
 
@@ -25,7 +34,7 @@ def _hex(value: bytes | None) -> str:
     return value.hex() if value else "absent"
 
 
-@check("cmp-pvno", "SOL023:5.5.2.3:pvno")
+@check("cmp-pvno", "SOL023:5.5.2.3:pvno", scope="SOL023 5.5.2.3 gives the PKIHeader of the profiled messages; applied to the CMF's responses, which RFC 9483 3.1 requires to answer the request's header")
 def cmp_pvno(obs: Observation) -> Result:
     """The response's pvno is 2."""
     pair = _pair(obs)
@@ -34,7 +43,7 @@ def cmp_pvno(obs: Observation) -> Result:
     return verdict_of(pair[1].pvno == 2, "pvno 2", f"pvno {pair[1].pvno} in {pair[1].body_type}")
 
 
-@check("cmp-transaction-id", "SOL023:5.5.2.3:transaction-id")
+@check("cmp-transaction-id", "SOL023:5.5.2.3:transaction-id", scope="SOL023 5.5.2.3 gives the PKIHeader of the profiled messages; applied to the CMF's responses, which RFC 9483 3.1 requires to answer the request's header")
 def cmp_transaction_id(obs: Observation) -> Result:
     """The response carries the transactionID of the request it answers."""
     pair = _pair(obs)
@@ -46,7 +55,7 @@ def cmp_transaction_id(obs: Observation) -> Result:
                       f"transactionID {_hex(response.transaction_id)} in {response.body_type}")
 
 
-@check("cmp-recip-nonce", "SOL023:5.5.2.3:recip-nonce")
+@check("cmp-recip-nonce", "SOL023:5.5.2.3:recip-nonce", scope="SOL023 5.5.2.3 gives the PKIHeader of the profiled messages; applied to the CMF's responses, which RFC 9483 3.1 requires to answer the request's header")
 def cmp_recip_nonce(obs: Observation) -> Result:
     """The response's recipNonce is the request's senderNonce."""
     pair = _pair(obs)
@@ -58,7 +67,7 @@ def cmp_recip_nonce(obs: Observation) -> Result:
                       f"recipNonce {_hex(response.recip_nonce)} in {response.body_type}")
 
 
-@check("cmp-sender-nonce", "SOL023:5.5.2.3:sender-nonce")
+@check("cmp-sender-nonce", "SOL023:5.5.2.3:sender-nonce", scope="SOL023 5.5.2.3 gives the PKIHeader of the profiled messages; applied to the CMF's responses, which RFC 9483 3.1 requires to answer the request's header")
 def cmp_sender_nonce(obs: Observation) -> Result:
     """The response's senderNonce is 128 bits and fresh (never seen before in this run)."""
     pair = _pair(obs)
@@ -75,15 +84,19 @@ def cmp_sender_nonce(obs: Observation) -> Result:
     return passed(expected, f"senderNonce {nonce.hex()}")
 
 
-@check("cmp-response-protection", "SOL023:5.5.2.2:protection")
+@check("cmp-response-protection", "SOL023:5.5.2.2:protection",
+       scope="SOL023 5.5.2.2 makes protection optional ('If used'): an unprotected response FAILs only when "
+             "the PICS claims protected responses; a present protection must always verify")
 def cmp_response_protection(obs: Observation) -> Result:
-    """The response is signature-protected by a certificate in extraCerts that chains to the CMF's trust anchor."""
+    """The response is signature-protected by a certificate in extraCerts that chains to pixit.cmp_trust."""
     response = obs.message
     anchors = obs.facts.get("anchors", [])
-    expected = "protection present and verifying with an extraCerts certificate trusted via pixit.server_ca"
+    expected = "protection present and verifying with an extraCerts certificate trusted via pixit.cmp_trust"
     if response is None:
         return inconclusive("no decodable CMP response", expected)
     if response.protection is None:
+        if not obs.facts.get("protection_claimed", True):
+            return not_applicable("the PICS does not claim protected CMP responses (pics.cmp_protected_responses)")
         return failed(expected, f"unprotected {response.body_type}")
     signer = cmp.protection_signer(response)
     if signer is None:

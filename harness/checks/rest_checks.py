@@ -13,6 +13,7 @@ from harness.checks.registry import (
     describe_response,
     failed,
     inconclusive,
+    not_applicable,
     passed,
     verdict_of,
 )
@@ -52,15 +53,21 @@ def problem_details_issue(response: httpx.Response) -> str | None:
     return None
 
 
-@check("mtls-required", "IFA026:C.2.2.1.4:mtls")
+@check("mtls-required", "IFA026:C.2.2.1.4:mtls",
+       scope="pre-condition 3 of C.2.2.1, verified as enforced by the SUT; PICS option pics.mtls_client_auth "
+             "(SOL023 annex C also allows OAuth 2.0)")
 def mtls_required(obs: Observation) -> Result:
     """A consumer without a client certificate cannot use the Certificate Management interface."""
     expected = "TLS handshake refused, or HTTP 401/403, for a client presenting no certificate"
+    if not obs.facts.get("claimed", True):
+        return not_applicable("the PICS does not claim mTLS client authentication (pics.mtls_client_auth)")
     control = obs.facts.get("control")
-    if control is None or control.status_code >= 500:
-        return inconclusive("the resource is not reachable even with the VNFM's certificate", expected,
+    if control is None or not control.is_success:
+        return inconclusive("the same resource is not served to the VNFM (the control) either", expected,
                             describe_response(control))
-    error = obs.facts.get("error")
+    error = obs.facts.get("error", "")
+    if error.startswith("NOANSWER"):
+        return inconclusive("the anonymous client got no answer at all (not a TLS refusal)", expected, error)
     if error:
         return passed(expected, f"refused: {error}")
     response = obs.response
@@ -74,8 +81,10 @@ def mtls_required(obs: Observation) -> Result:
 def cm_vnfm_interface(obs: Observation) -> Result:
     """The Certificate Management interface is exposed to the VNFM (api_versions under nfv-cert)."""
     response = obs.response
-    expected = "200 OK on GET {apiRoot}/nfv-cert/api_versions for the VNFM"
-    return verdict_of(response is not None and response.status_code == 200, expected, describe_response(response))
+    expected = "200 OK with an ApiVersionInformation body on GET {apiRoot}/nfv-cert/api_versions for the VNFM"
+    body = _json(response) if response is not None and response.status_code == 200 else None
+    ok = isinstance(body, dict) and isinstance(body.get("uriPrefix"), str) and isinstance(body.get("apiVersions"), list)
+    return verdict_of(ok, expected, describe_response(response))
 
 
 @check("api-versions-v1", "SOL023:5.6.2:version")
@@ -106,7 +115,7 @@ def register_created(obs: Observation) -> Result:
     location = response.headers.get("location")
     if not location:
         problems.append("no Location header")
-    elif isinstance(body, dict) and isinstance(body.get("id"), str) and not location.rstrip("/").endswith(body["id"]):
+    elif isinstance(body, dict) and isinstance(body.get("id"), str) and location.rstrip("/").rsplit("/", 1)[-1] != body["id"]:
         problems.append(f"Location {location} does not name subject {body['id']}")
     return verdict_of(not problems, expected, "; ".join(problems) or f"201, Location {location}")
 
@@ -132,6 +141,9 @@ def register_conflict(obs: Observation) -> Result:
     """Registering an already registered VNFCI again yields 409 with a ProblemDetails detail."""
     response = obs.response
     expected = "409 Conflict with ProblemDetails (detail present)"
+    if not obs.facts.get("claimed", True):
+        return not_applicable("the PICS does not claim 409 for a duplicate registration "
+                              "(pics.duplicate_registration_conflict)")
     if not obs.facts.get("first_ok", True):
         return inconclusive("the first registration of the VNFCI did not succeed", expected,
                             describe_response(response))
@@ -143,7 +155,7 @@ def register_conflict(obs: Observation) -> Result:
 
 @check("register-invalid-rejected", "IFA026:C.2.2.1.6:invalid-registration")
 def register_invalid_rejected(obs: Observation) -> Result:
-    """An invalid RegistrationRequest is rejected with a 4xx ProblemDetails."""
+    """An invalid RegistrationRequest is rejected with a 4xx status."""
     response = obs.response
     expected = f"4xx rejection of an invalid RegistrationRequest ({obs.facts.get('why', '')})"
     if not obs.facts.get("control_ok", True):
@@ -204,6 +216,8 @@ def query_all_fields(obs: Observation) -> Result:
 
 
 def _expect_400(obs: Observation, what: str) -> Result:
+    if obs.facts.get("unclaimed"):
+        return not_applicable(obs.facts["unclaimed"])
     response = obs.response
     expected = f"400 Bad Request with ProblemDetails for {what} {obs.facts.get('value', '')!r}"
     control = obs.facts.get("control")
@@ -247,15 +261,41 @@ def query_subject_data(obs: Observation) -> Result:
     """Query Subject Info returns the subject data as registered (subjectId entries and certificateData)."""
     response = obs.response
     registered = obs.facts["registered"]
-    expected = f"subjectId entries equal to the registered ones: {registered}"
+    expected = f"the registered subjectId entries and certificateData: {registered}"
     body = _json(response) if response is not None and response.status_code == 200 else None
     got = body.get("subjectId") if isinstance(body, dict) else None
-    return verdict_of(got == registered, expected, f"got {got}" if response is not None else "no response")
+    if not isinstance(got, list):
+        return failed(expected, f"no subjectId array: {describe_response(response)}")
+    problems = [p for entry in registered for p in _entry_problems(entry, got)]
+    return verdict_of(not problems, expected, "; ".join(problems) or f"as registered: {got}")
+
+
+def _entry_problems(entry: dict[str, Any], got: list[Any]) -> list[str]:
+    """Compare one registered subjectId entry: SANs as sets, subjectName attributes as a subset."""
+    match = next((g for g in got if isinstance(g, dict) and g.get("subjectId") == entry["subjectId"]), None)
+    if match is None:
+        return [f"subjectId {entry['subjectId']} missing"]
+    problems = []
+    for data in entry["certificateData"]:
+        candidates = [d for d in match.get("certificateData") or [] if isinstance(d, dict)]
+        sans = set(data["subjectAlternateName"])
+        same_sans = [d for d in candidates if set(d.get("subjectAlternateName") or []) == sans]
+        if not same_sans:
+            problems.append(f"{entry['subjectId']}: no certificateData with subjectAlternateName {sorted(sans)}")
+            continue
+        wanted = data.get("subjectName") or {}
+        if not any(all((d.get("subjectName") or {}).get(k) == v for k, v in wanted.items()) for d in same_sans):
+            problems.append(f"{entry['subjectId']}: subjectName differs from {wanted}")
+    return problems
 
 
 def _method_405(obs: Observation) -> Result:
     response = obs.response
     expected = f"405 Method Not Allowed for {obs.facts['method']} {obs.facts['resource']}"
+    control = obs.facts.get("control")
+    if control is not None and control.status_code != 200 and response is not None and response.status_code == 405:
+        return inconclusive("a supported method (GET) on the same resource failed too", expected,
+                            describe_response(control))
     return verdict_of(response is not None and response.status_code == 405, expected, describe_response(response))
 
 
@@ -275,6 +315,9 @@ def deregister_conflict(obs: Observation) -> Result:
     """DELETE of a subject whose certificates are still valid yields 409 with ProblemDetails."""
     response = obs.response
     expected = "409 Conflict with ProblemDetails while a certificate of the subject is valid"
+    if not obs.facts.get("claimed", True):
+        return not_applicable("the PICS does not claim 409 on deregistration with valid certificates "
+                              "(pics.deregister_conflict_with_valid_certs)")
     if response is None or response.status_code != 409:
         return failed(expected, describe_response(response))
     issue = problem_details_issue(response)
@@ -306,6 +349,10 @@ def deregister_delegate(obs: Observation) -> Result:
     control = obs.facts.get("control")
     if control is not None and not control.is_success:
         return inconclusive("the delegate's own DELETE failed too", expected, describe_response(control))
+    trusted = obs.facts.get("trusted")
+    if trusted is not None and not trusted[0]:
+        return inconclusive(f"the second VNFM is not usable at all ({trusted[1]})", expected,
+                            describe_response(response))
     ok = after is not None and after.status_code == 200
     return verdict_of(ok, expected, f"non-delegate got {response.status_code}; delegate then read "
                                     f"{after.status_code if after is not None else 'nothing'}")
