@@ -267,7 +267,9 @@ class CmpService:
         _, state, polls_left, data = txn
         if state != "pending":
             raise Reject("badRequest", f"the request is {state}")
-        if polls_left > 0 or self.config.has("poll-never-ready"):
+        if polls_left < self.config.polls_before_ready and self.config.has("poll-forgets-request"):
+            raise Reject("badRequest", "no pending request with this transactionID")
+        if polls_left > 0:
             self.store.put_transaction(view.transaction_id or b"", owner, "pending", max(polls_left - 1, 0), data)
             rep = cmp.build_poll_rep(request=view, check_after=self.config.check_after, **self._signer())
             return self._send(rep, 202 if self.config.has("poll-202") else 200)
