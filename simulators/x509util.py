@@ -7,6 +7,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime, timezone
 
 from cryptography import x509
+from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives import serialization
 from cryptography.x509.oid import NameOID
 
@@ -23,7 +24,24 @@ def build_path(
     at: datetime | None = None,
     max_depth: int = 8,
 ) -> list[x509.Certificate]:
-    """Leaf-to-anchor path using ``candidates`` as intermediates; raises PathError saying why not."""
+    """Leaf-to-anchor path using ``candidates`` as intermediates; raises PathError saying why not
+    (also for certificates whose names or keys do not parse: cryptography parses them lazily)."""
+    try:
+        return _build_path(leaf, candidates, anchors, at=at, max_depth=max_depth)
+    except (ValueError, TypeError, UnsupportedAlgorithm) as exc:
+        if isinstance(exc, PathError):
+            raise
+        raise PathError(f"malformed certificate: {exc}") from exc
+
+
+def _build_path(
+    leaf: x509.Certificate,
+    candidates: Iterable[x509.Certificate],
+    anchors: Sequence[x509.Certificate],
+    *,
+    at: datetime | None,
+    max_depth: int,
+) -> list[x509.Certificate]:
     when = at or datetime.now(timezone.utc)
     pool = [c for c in candidates if c != leaf]
     path = [leaf]
@@ -51,7 +69,7 @@ def build_path(
 def _issued_by(cert: x509.Certificate, issuer: x509.Certificate) -> bool:
     try:
         cert.verify_directly_issued_by(issuer)
-    except (ValueError, TypeError, x509.InvalidSignature):
+    except (ValueError, TypeError, InvalidSignature, UnsupportedAlgorithm):
         return False
     return True
 

@@ -57,7 +57,7 @@ def openssl_cmp(ref: RunningReference, files: dict[str, Path], path: str, *args:
               "-tls_used", "-tls_cert", str(files["vnfm.crt"]), "-tls_key", str(files["vnfm.key"]),
               "-tls_trusted", str(files["mano_root.crt"]), "-cert", str(files["vnfm.crt"]),
               "-key", str(files["vnfm.key"]), "-trusted", str(files["mano_root.crt"]),
-              "-recipient", "/CN=cmf.nfvct.test", "-msg_timeout", "20", "-total_timeout", "30"]
+              "-recipient", "/C=FR/O=NFVCT Test/CN=cmf.nfvct.test", "-msg_timeout", "20", "-total_timeout", "30"]
     proc = subprocess.run(["openssl", "cmp", *common, *args], capture_output=True, text=True, timeout=60)
     return subprocess.CompletedProcess(proc.args, proc.returncode, "", proc.stdout + proc.stderr)
 

@@ -13,6 +13,7 @@ from datetime import timezone
 from typing import Any
 
 from cryptography import x509
+from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.serialization import Encoding
 from starlette.requests import Request
@@ -27,6 +28,7 @@ from simulators.refcmf.store import CertRow, Store
 from simulators.x509util import PathError, build_path, san_strings, subject_matches
 
 PKIXCMP = "application/pkixcmp"
+SEEN_NONCES = 100_000
 _PEM = Encoding.PEM
 _DER = Encoding.DER
 CERT_TYPE_URN = {"VNFCI_certificate": cmp.CERT_TYPE_VNFC, "VNF_OAM_certificate": cmp.CERT_TYPE_VNFOAM}
@@ -59,6 +61,8 @@ class CmpService:
         self.store = store
         self.ca = ca
         self._wrong_key = new_key()  # for the bad-response-protection fault
+        self._seen_nonces: dict[bytes, None] = {}  # insertion-ordered, bounded: replay detection
+        self._last_nonce: dict[bytes, bytes] = {}  # transactionID -> senderNonce of our last response
 
     def routes(self) -> list[Route]:
         base = self.config.cmp_base
@@ -101,13 +105,36 @@ class CmpService:
             kwargs["sender_nonce"] = b"\x5a" * 16
         return kwargs
 
-    @staticmethod
-    def _send(der: bytes, status: int) -> Response:
+    def _send(self, der: bytes, status: int) -> Response:
+        """Send a response and remember its senderNonce: the next message of the transaction must echo it."""
+        sent = cmp.parse_message(der)
+        if sent.transaction_id and sent.sender_nonce:
+            self._last_nonce[sent.transaction_id] = sent.sender_nonce
+            while len(self._last_nonce) > SEEN_NONCES:
+                self._last_nonce.pop(next(iter(self._last_nonce)))
         return Response(der, status_code=status, media_type=PKIXCMP)
+
+    def _check_recip_nonce(self, view: cmp.PkiMessageView) -> None:
+        expected = self._last_nonce.get(view.transaction_id or b"")
+        if expected is None or view.recip_nonce != expected:
+            raise Reject("badRecipientNonce", "recipNonce is not the senderNonce of this transaction's last response")
 
     def _error(self, view: cmp.PkiMessageView, reject: Reject) -> Response:
         return self._send(cmp.build_error(request=view, fail_info=(reject.fail_info,),
                                           status_string=reject.text, **self._signer()), 200)
+
+    def _check_header(self, view: cmp.PkiMessageView) -> None:
+        """RFC 9483 3.1 header rules a receiver can enforce: 128-bit IDs, our name or NULL-DN, no replay."""
+        for label, value in (("transactionID", view.transaction_id), ("senderNonce", view.sender_nonce)):
+            if value is None or len(value) != 16:
+                raise Reject("badRequest", f"{label} must be 128 bits, got {len(value or b'') * 8}")
+        if view.recipient is not None and view.recipient.rdns and view.recipient != self.config.signer.cert.subject:
+            raise Reject("wrongAuthority", f"recipient '{view.recipient.rfc4514_string()}' is not this CMF")
+        if view.sender_nonce in self._seen_nonces:
+            raise Reject("badSenderNonce", "senderNonce already used (replayed message?)")
+        self._seen_nonces[view.sender_nonce] = None
+        while len(self._seen_nonces) > SEEN_NONCES:
+            self._seen_nonces.pop(next(iter(self._seen_nonces)))
 
     def _authenticate(self, view: cmp.PkiMessageView) -> str:
         """The requester's identity from signature-based protection by an NFV-MANO certificate."""
@@ -120,6 +147,7 @@ class CmpService:
             build_path(signer, view.extra_certs, self.config.client_trust)
         except PathError as exc:
             raise Reject("signerNotTrusted", f"protection certificate not trusted: {exc}") from exc
+        self._check_header(view)  # after authentication: unauthenticated junk cannot fill the nonce cache
         return signer.subject.rfc4514_string()
 
     # pkcs10: p10cr, pollReq, certConf ---------------------------------------------------
@@ -135,10 +163,18 @@ class CmpService:
             if view.body_type == "pollReq":
                 return await self._poll(view, owner)
             if view.body_type == "certConf":
-                return self._send(cmp.build_pki_conf(request=view, **self._signer()), 200)
+                return self._cert_conf(view, owner)
             raise Reject("badRequest", f"body type {view.body_type} is not supported on pkcs10")
         except Reject as reject:
             return self._error(view, reject)
+
+    def _cert_conf(self, view: cmp.PkiMessageView, owner: str) -> Response:
+        txn = self.store.transaction(view.transaction_id or b"")
+        if txn is None or txn[0] != owner or txn[1] != "awaiting-confirmation":
+            raise Reject("badRequest", "certConf outside a transaction awaiting confirmation")
+        self._check_recip_nonce(view)
+        self.store.put_transaction(view.transaction_id or b"", owner, "confirmed", 0, txn[3])
+        return self._send(cmp.build_pki_conf(request=view, **self._signer()), 200)
 
     async def _p10cr(self, view: cmp.PkiMessageView, owner: str, cert_type: str) -> Response:
         info = dict(view.general_info)
@@ -148,11 +184,15 @@ class CmpService:
         handling = info.get(cmp.HANDLING)
         if handling is not None and handling != cmp.HANDLING_DELEGATION:
             raise Reject("badRequest", f"only {cmp.HANDLING_DELEGATION} is supported")
+        if self.store.transaction(view.transaction_id or b"") is not None:
+            raise Reject("transactionIdInUse", "a transaction with this transactionID exists already")
         try:
             csr = x509.load_der_x509_csr(view.csr_der or b"")
-        except ValueError as exc:
-            raise Reject("badDataFormat", f"p10cr does not hold a PKCS#10 request: {exc}") from exc
-        req = self._validate(view, owner, cert_type, csr, info)
+            csr.public_key()
+            valid_pop = csr.is_signature_valid
+        except (ValueError, UnsupportedAlgorithm) as exc:
+            raise Reject("badDataFormat", f"p10cr does not hold a usable PKCS#10 request: {exc}") from exc
+        req = self._validate(view, owner, cert_type, csr, info, valid_pop)
         if cert_type in self.config.deferred_types:
             self.store.put_transaction(view.transaction_id or b"", owner, "pending",
                                        self.config.polls_before_ready, req.__dict__)
@@ -163,7 +203,7 @@ class CmpService:
 
     def _validate(
         self, view: cmp.PkiMessageView, owner: str, cert_type: str, csr: x509.CertificateSigningRequest,
-        info: dict[str, Any],
+        info: dict[str, Any], valid_pop: bool,
     ) -> CsrRequest:
         vnfci_id = info.get(cmp.VNFCI_ID)
         registered = self.store.vnfci_owner(vnfci_id, cert_type) if vnfci_id else self._find_by_csr(csr, cert_type)
@@ -175,7 +215,7 @@ class CmpService:
             raise Reject("notAuthorized", "the requester is not the registered delegate of this VNFCI")
         vnfci_id = vnfci_id or self._vnfci_of(subject_resource, csr)
         # step 2: validate the CSR
-        if not csr.is_signature_valid and not self.config.has("accept-bad-pop"):
+        if not valid_pop and not self.config.has("accept-bad-pop"):
             raise Reject("badPOP", "the CSR's self-signature does not verify")
         data = self._certificate_data(subject_resource, vnfci_id, csr)
         if data is None and not self.config.has("skip-csr-subject-check"):
@@ -249,6 +289,8 @@ class CmpService:
         self.store.add_certificate(CertRow(
             issued.cert.serial_number, issued.cert.issuer.rfc4514_string(), req.subject_resource, req.vnfci_id,
             req.owner, req.cert_type, issued.cert.not_valid_after_utc, False, issued.cert.public_bytes(_DER)))
+        state = "confirmed" if req.implicit_confirm else "awaiting-confirmation"
+        self.store.put_transaction(view.transaction_id or b"", req.owner, state, 0, req.__dict__)
         send_chain = (req.chain_requested or self.config.has("chain-always")) and not self.config.has("no-chain")
         signer = self._signer()
         extra = tuple(signer.pop("extra_certs"))
@@ -267,13 +309,13 @@ class CmpService:
         _, state, polls_left, data = txn
         if state != "pending":
             raise Reject("badRequest", f"the request is {state}")
+        self._check_recip_nonce(view)
         if polls_left < self.config.polls_before_ready and self.config.has("poll-forgets-request"):
             raise Reject("badRequest", "no pending request with this transactionID")
         if polls_left > 0:
             self.store.put_transaction(view.transaction_id or b"", owner, "pending", max(polls_left - 1, 0), data)
             rep = cmp.build_poll_rep(request=view, check_after=self.config.check_after, **self._signer())
             return self._send(rep, 202 if self.config.has("poll-202") else 200)
-        self.store.put_transaction(view.transaction_id or b"", owner, "issued", 0, data)
         return await self._issue_and_reply(view, CsrRequest(**data), 200)
 
     # revocation: rr -> rp ------------------------------------------------------------------------
@@ -284,9 +326,13 @@ class CmpService:
         _, view = received
         try:
             owner = self._authenticate(view)
-            if view.body_type != "rr" or not view.rev_details:
+            if view.body_type != "rr":
                 raise Reject("badRequest", f"body type {view.body_type} is not supported on revocation")
+            if len(view.rev_details) != 1:
+                raise Reject("badRequest", f"exactly one RevDetails expected, got {len(view.rev_details)}")
             detail = view.rev_details[0]
+            if detail.serial is None or detail.issuer is None:
+                raise Reject("addInfoNotAvailable", "RevDetails must name serialNumber and issuer")
             row = self.store.certificate(detail.serial, detail.issuer.rfc4514_string())
             if row is None:
                 raise Reject("badCertId", "no certificate with this serialNumber and issuer")
