@@ -66,10 +66,10 @@ class Sut:
 
 
 @contextmanager
-def embedded_reference(workdir: Path, faults: frozenset[str], trace: Trace) -> Iterator[Sut]:
+def embedded_reference(workdir: Path, faults: frozenset[str], trace: Trace, check_after: int = 1) -> Iterator[Sut]:
     pki = build_test_pki()
     files = pki.write(workdir / "pki")
-    with run_reference(pki, workdir, faults=faults, trace=trace) as ref:
+    with run_reference(pki, workdir, faults=faults, trace=trace, check_after=check_after) as ref:
         inter = workdir / "pki" / "issuing.crt"
         inter.write_bytes(b"".join(i.cert_pem() for i in pki.issuing.values()))
         profile = Profile(
@@ -168,7 +168,10 @@ def run(
     seed: int | None = None,
     emit: Handler = lambda event: None,
     workdir: Path | None = None,
+    reference_check_after: int = 1,
 ) -> RunResult:
+    """Run the scenarios matching ``pattern`` against ``profile``'s SUT, or the embedded reference CMF
+    (with ``faults``; ``reference_check_after`` is the checkAfter its pollRep announces, in seconds)."""
     seed = seed if seed is not None else secrets.randbits(32)
     started = datetime.now(timezone.utc)
     trace = Trace()
@@ -178,7 +181,7 @@ def run(
     with ExitStack() as stack:
         if profile is None:
             tmp = workdir or Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="nfvct-")))
-            sut = stack.enter_context(embedded_reference(tmp, frozenset(faults), trace))
+            sut = stack.enter_context(embedded_reference(tmp, frozenset(faults), trace, reference_check_after))
             emit(Message(f"started the embedded reference CMF at {sut.profile.pixit.api_root}"))
         else:
             if faults:

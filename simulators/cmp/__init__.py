@@ -8,6 +8,8 @@ signatures through ``cryptography``.
 from __future__ import annotations
 
 from .asn1util import FAIL_INFO_BITS, PKI_STATUS, cert_hash
+from .certreq import CertTemplateView
+from .crmf import build_cr, build_ir, build_kur
 from .errors import CmpDecodeError
 from .header import NONCE_LENGTH, PVNO_CMP2000, PVNO_CMP2021, SigningKey, protection_alg_oid
 from .infotypes import (
@@ -34,10 +36,26 @@ from .parse import (
     StatusView,
     parse_message,
 )
+from .mac import (
+    PASSWORD_BASED_MAC,
+    PBMAC1,
+    MacProtection,
+    verify_mac_protection,
+    verify_pbmac1_protection,
+)
 from .pretty import hex_dump, to_value_notation
 from .protection import protection_signer, verify_pbm_protection, verify_signature_protection
-from .requests import build_cert_conf, build_p10cr, build_poll_req, build_rr
-from .responses import build_cp, build_error, build_pki_conf, build_poll_rep, build_rp
+from .requests import build_cert_conf, build_genm, build_p10cr, build_poll_req, build_rr
+from .responses import (
+    build_cp,
+    build_error,
+    build_genp,
+    build_ip,
+    build_kup,
+    build_pki_conf,
+    build_poll_rep,
+    build_rp,
+)
 
 __all__ = [
     "CERT_CHAIN_REQUEST",
@@ -83,4 +101,17 @@ __all__ = [
     "urn_oid",
     "verify_pbm_protection",
     "verify_signature_protection",
+    "PASSWORD_BASED_MAC",
+    "PBMAC1",
+    "CertTemplateView",
+    "MacProtection",
+    "build_cr",
+    "build_genm",
+    "build_genp",
+    "build_ip",
+    "build_ir",
+    "build_kup",
+    "build_kur",
+    "verify_mac_protection",
+    "verify_pbmac1_protection",
 ]

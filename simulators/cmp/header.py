@@ -17,6 +17,8 @@ from pyasn1_alt_modules import rfc9810
 
 from .asn1util import cert_to_asn1, general_name_from_der, generalized_time, set_directory_name
 from .infotypes import IMPLICIT_CONFIRM, info_type_oid
+from .mac import MacProtection, hmac_sha256
+from .mac import protection_alg as mac_protection_alg
 
 SigningKey = Union[
     ec.EllipticCurvePrivateKey,
@@ -94,6 +96,10 @@ class HeaderFields:
     pvno: int = PVNO_CMP2000
     info_type_overrides: Mapping[str, str] | None = None
     extra_certs: Sequence[x509.Certificate] = field(default_factory=tuple)
+    # MAC protection (PBM / PBMAC1): replaces the signature; signer_key is then not used.
+    mac: MacProtection | None = None
+    # senderKID override (e.g. the shared-secret reference); default: signer_cert's SKI.
+    sender_kid: bytes | None = None
 
 
 def _set_party(general_name: univ.Choice, party: Party) -> None:
@@ -109,18 +115,31 @@ def _octets(holder: univ.Sequence, name: str, value: bytes) -> None:
 
 def build_header(fields: HeaderFields) -> rfc9810.PKIHeader:
     """A PKIHeader per RFC 9483 clause 3.1 from ``fields``."""
+    return _header_and_mac_key(fields)[0]
+
+
+def _header_and_mac_key(fields: HeaderFields) -> tuple[rfc9810.PKIHeader, bytes | None]:
+    """The PKIHeader and, with ``fields.mac``, the MAC key matching its protectionAlg."""
+    mac_key: bytes | None = None
     header = rfc9810.PKIHeader()
     header["pvno"] = fields.pvno
     _set_party(header["sender"], fields.sender)
     _set_party(header["recipient"], fields.recipient)
     header["messageTime"] = header["messageTime"].clone(generalized_time(fields.message_time))
-    if fields.signer_key is not None:
+    if fields.mac is not None:
+        oid, params, mac_key = mac_protection_alg(fields.mac)
+        alg = header["protectionAlg"]
+        alg["algorithm"] = univ.ObjectIdentifier(oid)
+        alg["parameters"] = univ.Any(params)
+    elif fields.signer_key is not None:
         alg = header["protectionAlg"]
         oid = protection_alg_oid(fields.signer_key)
         alg["algorithm"] = univ.ObjectIdentifier(oid)
         if oid == SHA256_WITH_RSA:  # RFC 4055: parameters NULL
             alg["parameters"] = univ.Any(der_encode(univ.Null("")))
-    if fields.signer_cert is not None:
+    if fields.sender_kid is not None:
+        _octets(header, "senderKID", fields.sender_kid)
+    elif fields.signer_cert is not None and fields.mac is None:
         kid = subject_key_id(fields.signer_cert)
         if kid is not None:
             _octets(header, "senderKID", kid)
@@ -143,7 +162,7 @@ def build_header(fields: HeaderFields) -> rfc9810.PKIHeader:
             itav["infoType"] = univ.ObjectIdentifier(oid)
             itav["infoValue"] = value
             general_info.append(itav)
-    return header
+    return header, mac_key
 
 
 def protected_part_der(header: rfc9810.PKIHeader, body: rfc9810.PKIBody) -> bytes:
@@ -155,15 +174,19 @@ def protected_part_der(header: rfc9810.PKIHeader, body: rfc9810.PKIBody) -> byte
 
 
 def finish_message(fields: HeaderFields, body: rfc9810.PKIBody) -> bytes:
-    """Assemble, protect (when a signer key is given) and DER-encode a PKIMessage.
+    """Assemble, protect (MAC when ``fields.mac`` is given, else a signature when a signer key
+    is given) and DER-encode a PKIMessage.
 
     extraCerts = [signer_cert, *extra_certs] (RFC 9483 clause 3.3).
     """
-    header = build_header(fields)
+    header, mac_key = _header_and_mac_key(fields)
     message = rfc9810.PKIMessage()
     message["header"] = header
     message["body"] = body
-    if fields.signer_key is not None:
+    if mac_key is not None:
+        protection = hmac_sha256(mac_key, protected_part_der(header, body))
+        message["protection"] = message["protection"].clone(hexValue=protection.hex())
+    elif fields.signer_key is not None:
         signature = sign(fields.signer_key, protected_part_der(header, body))
         message["protection"] = message["protection"].clone(hexValue=signature.hex())
     certs = ([fields.signer_cert] if fields.signer_cert is not None else []) + list(fields.extra_certs)

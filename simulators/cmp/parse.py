@@ -21,6 +21,7 @@ from .asn1util import (
     free_text,
     parse_generalized_time,
 )
+from .certreq import CertTemplateView, cert_template_views
 from .errors import CmpDecodeError
 from .infotypes import IMPLICIT_CONFIRM, oid_urn
 
@@ -110,6 +111,8 @@ class PkiMessageView:
     error_code: int | None = None
     error_details: tuple[str, ...] = ()
     gen_info: tuple[tuple[str, object], ...] = ()  # genm/genp content, decoded as general_info
+    cert_templates: tuple[CertTemplateView, ...] = ()  # ir/cr/kur CertReqMessages
+    gen_info_raw: tuple[tuple[str, bytes | None], ...] = ()  # genm/genp: (OID, infoValue DER)
 
     def info(self, urn_or_oid: str) -> object | None:
         """The generalInfo value for a URN (harness binding) or OID, or None."""
@@ -301,7 +304,18 @@ def _body_fields(body: univ.Choice, overrides: Mapping[str, str] | None) -> dict
             "error_details": free_text(content["errorDetails"]),
         }
     if kind in ("genm", "genp"):
-        return {"gen_info": _info_items(content, overrides)[0]}
+        return {
+            "gen_info": _info_items(content, overrides)[0],
+            "gen_info_raw": tuple(
+                (str(i["infoType"]), bytes(i["infoValue"]) if i["infoValue"].isValue else None)
+                for i in content
+            ),
+        }
+    if kind in ("ir", "cr", "kur"):
+        try:
+            return {"cert_templates": cert_template_views(content)}
+        except Exception:  # the body decoded; a template the view cannot express stays empty
+            return {}
     return {}
 
 

@@ -28,6 +28,7 @@ from pyasn1_alt_modules import rfc5280, rfc6402, rfc9810
 
 from .asn1util import cert_hash, cert_hash_alg, fill_status_info, hash_oid, name_to_asn1
 from .header import PVNO_CMP2000, PVNO_CMP2021, HeaderFields, SigningKey, finish_message
+from .mac import MacAlg, MacProtection, mac_protection
 
 _P10CR_FIELDS = ("certificationRequestInfo", "signatureAlgorithm", "signature")
 
@@ -47,6 +48,8 @@ def _fields(
     message_time: datetime | None,
     pvno: int | None,
     info_type_overrides: Mapping[str, str] | None,
+    mac: MacProtection | None = None,
+    sender_kid: bytes | None = None,
     default_pvno: int = PVNO_CMP2000,
 ) -> HeaderFields:
     return HeaderFields(
@@ -63,6 +66,8 @@ def _fields(
         pvno=default_pvno if pvno is None else pvno,
         info_type_overrides=info_type_overrides,
         extra_certs=tuple(extra_certs),
+        mac=mac,
+        sender_kid=sender_kid,
     )
 
 
@@ -82,6 +87,10 @@ def build_p10cr(
     message_time: datetime | None = None,
     pvno: int | None = None,
     info_type_overrides: Mapping[str, str] | None = None,
+    mac_secret: bytes | None = None,
+    mac_alg: MacAlg = "pbm",
+    mac_iterations: int = 10_000,
+    sender_kid: bytes | None = None,
 ) -> bytes:
     """A p10cr (PKCS#10 certification request, RFC 9483 4.1.4) carrying ``csr_der`` as is."""
     csr, rest = der_decode(csr_der, asn1Spec=rfc6402.CertificationRequest())
@@ -97,6 +106,7 @@ def build_p10cr(
             extra_certs=extra_certs, general_info=general_info, implicit_confirm=implicit_confirm,
             transaction_id=transaction_id, sender_nonce=sender_nonce, recip_nonce=recip_nonce,
             message_time=message_time, pvno=pvno, info_type_overrides=info_type_overrides,
+            mac=mac_protection(mac_secret, mac_alg, mac_iterations), sender_kid=sender_kid,
         ),
         body,
     )
@@ -120,6 +130,10 @@ def build_rr(
     message_time: datetime | None = None,
     pvno: int | None = None,
     info_type_overrides: Mapping[str, str] | None = None,
+    mac_secret: bytes | None = None,
+    mac_alg: MacAlg = "pbm",
+    mac_iterations: int = 10_000,
+    sender_kid: bytes | None = None,
 ) -> bytes:
     """A revocation request (RFC 9483 4.2): certDetails {serialNumber, issuer} and, when
     ``reason`` is given, crlEntryDetails with the reasonCode extension (RFC 9483 requires it;
@@ -143,6 +157,7 @@ def build_rr(
             extra_certs=extra_certs, general_info=general_info, implicit_confirm=implicit_confirm,
             transaction_id=transaction_id, sender_nonce=sender_nonce, recip_nonce=recip_nonce,
             message_time=message_time, pvno=pvno, info_type_overrides=info_type_overrides,
+            mac=mac_protection(mac_secret, mac_alg, mac_iterations), sender_kid=sender_kid,
         ),
         body,
     )
@@ -164,6 +179,10 @@ def build_poll_req(
     message_time: datetime | None = None,
     pvno: int | None = None,
     info_type_overrides: Mapping[str, str] | None = None,
+    mac_secret: bytes | None = None,
+    mac_alg: MacAlg = "pbm",
+    mac_iterations: int = 10_000,
+    sender_kid: bytes | None = None,
 ) -> bytes:
     """A pollReq (RFC 9483 4.4) for ``cert_req_id`` within an ongoing transaction."""
     body = rfc9810.PKIBody()
@@ -177,6 +196,7 @@ def build_poll_req(
             extra_certs=extra_certs, general_info=general_info, implicit_confirm=implicit_confirm,
             transaction_id=transaction_id, sender_nonce=sender_nonce, recip_nonce=recip_nonce,
             message_time=message_time, pvno=pvno, info_type_overrides=info_type_overrides,
+            mac=mac_protection(mac_secret, mac_alg, mac_iterations), sender_kid=sender_kid,
         ),
         body,
     )
@@ -203,6 +223,10 @@ def build_cert_conf(
     message_time: datetime | None = None,
     pvno: int | None = None,
     info_type_overrides: Mapping[str, str] | None = None,
+    mac_secret: bytes | None = None,
+    mac_alg: MacAlg = "pbm",
+    mac_iterations: int = 10_000,
+    sender_kid: bytes | None = None,
 ) -> bytes:
     """A certConf (RFC 9483 4.1.1) confirming ``cert``.
 
@@ -231,7 +255,57 @@ def build_cert_conf(
             extra_certs=extra_certs, general_info=general_info, implicit_confirm=implicit_confirm,
             transaction_id=transaction_id, sender_nonce=sender_nonce, recip_nonce=recip_nonce,
             message_time=message_time, pvno=pvno, info_type_overrides=info_type_overrides,
+            mac=mac_protection(mac_secret, mac_alg, mac_iterations), sender_kid=sender_kid,
             default_pvno=PVNO_CMP2021 if needs_hash_alg else PVNO_CMP2000,
+        ),
+        body,
+    )
+
+
+def fill_info_items(content: univ.SequenceOf, items: Sequence[tuple[str, bytes | None]]) -> None:
+    """Append InfoTypeAndValue entries (dotted OID, DER of infoValue or None) to a genm/genp."""
+    for oid, value in items:
+        itav = content.componentType.clone()
+        itav["infoType"] = univ.ObjectIdentifier(oid)
+        if value is not None:
+            itav["infoValue"] = univ.Any(value)
+        content.append(itav)
+
+
+def build_genm(
+    *,
+    info_types: Sequence[str] = (),
+    items: Sequence[tuple[str, bytes | None]] = (),
+    sender: x509.Name,
+    recipient: x509.Name,
+    signer_key: SigningKey | None,
+    signer_cert: x509.Certificate | None,
+    extra_certs: Sequence[x509.Certificate] = (),
+    general_info: Sequence[tuple[str, str]] = (),
+    implicit_confirm: bool = False,
+    transaction_id: bytes | None = None,
+    sender_nonce: bytes | None = None,
+    recip_nonce: bytes | None = None,
+    message_time: datetime | None = None,
+    pvno: int | None = None,
+    info_type_overrides: Mapping[str, str] | None = None,
+    mac_secret: bytes | None = None,
+    mac_alg: MacAlg = "pbm",
+    mac_iterations: int = 10_000,
+    sender_kid: bytes | None = None,
+) -> bytes:
+    """A general message (RFC 9483 4.3): one InfoTypeAndValue without value per dotted OID of
+    ``info_types``, then the ``(OID, DER infoValue or None)`` pairs of ``items``."""
+    body = rfc9810.PKIBody()
+    content = body["genm"]
+    fill_info_items(content, [(oid, None) for oid in info_types] + list(items))
+    return finish_message(
+        _fields(
+            sender=sender, recipient=recipient, signer_key=signer_key, signer_cert=signer_cert,
+            extra_certs=extra_certs, general_info=general_info, implicit_confirm=implicit_confirm,
+            transaction_id=transaction_id, sender_nonce=sender_nonce, recip_nonce=recip_nonce,
+            message_time=message_time, pvno=pvno, info_type_overrides=info_type_overrides,
+            mac=mac_protection(mac_secret, mac_alg, mac_iterations), sender_kid=sender_kid,
         ),
         body,
     )

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
 from cryptography import x509
 from pyasn1.type import char
@@ -21,7 +21,9 @@ from pyasn1_alt_modules import rfc9810
 
 from .asn1util import cert_into, fill_status_info
 from .header import PVNO_CMP2000, HeaderFields, Party, SigningKey, finish_message
+from .mac import MacAlg, MacProtection, mac_protection
 from .parse import PkiMessageView
+from .requests import fill_info_items
 
 CertRepBody = Literal["cp", "ip", "kup", "ccp"]
 
@@ -41,6 +43,8 @@ def _fields(
     message_time: datetime | None,
     pvno: int | None,
     info_type_overrides: Mapping[str, str] | None,
+    mac: MacProtection | None = None,
+    sender_kid: bytes | None = None,
 ) -> HeaderFields:
     if sender is not None:
         own: Party = sender
@@ -69,6 +73,8 @@ def _fields(
         pvno=PVNO_CMP2000 if pvno is None else pvno,
         info_type_overrides=info_type_overrides,
         extra_certs=tuple(extra_certs),
+        mac=mac,
+        sender_kid=sender_kid,
     )
 
 
@@ -98,6 +104,10 @@ def build_cp(
     message_time: datetime | None = None,
     pvno: int | None = None,
     info_type_overrides: Mapping[str, str] | None = None,
+    mac_secret: bytes | None = None,
+    mac_alg: MacAlg = "pbm",
+    mac_iterations: int = 10_000,
+    sender_kid: bytes | None = None,
 ) -> bytes:
     """A CertRepMessage (cp, or ip/kup/ccp via ``body``) with one CertResponse.
 
@@ -128,6 +138,7 @@ def build_cp(
             general_info=general_info, implicit_confirm=implicit_confirm_granted, sender=sender,
             transaction_id=transaction_id, recip_nonce=recip_nonce, sender_nonce=sender_nonce,
             message_time=message_time, pvno=pvno, info_type_overrides=info_type_overrides,
+            mac=mac_protection(mac_secret, mac_alg, mac_iterations), sender_kid=sender_kid,
         ),
         pki_body,
     )
@@ -150,6 +161,10 @@ def build_rp(
     message_time: datetime | None = None,
     pvno: int | None = None,
     info_type_overrides: Mapping[str, str] | None = None,
+    mac_secret: bytes | None = None,
+    mac_alg: MacAlg = "pbm",
+    mac_iterations: int = 10_000,
+    sender_kid: bytes | None = None,
 ) -> bytes:
     """A revocation response (RFC 9483 4.2) with a single PKIStatusInfo."""
     pki_body = rfc9810.PKIBody()
@@ -163,6 +178,7 @@ def build_rp(
             general_info=general_info, sender=sender, transaction_id=transaction_id,
             recip_nonce=recip_nonce, sender_nonce=sender_nonce, message_time=message_time,
             pvno=pvno, info_type_overrides=info_type_overrides,
+            mac=mac_protection(mac_secret, mac_alg, mac_iterations), sender_kid=sender_kid,
         ),
         pki_body,
     )
@@ -185,6 +201,10 @@ def build_poll_rep(
     message_time: datetime | None = None,
     pvno: int | None = None,
     info_type_overrides: Mapping[str, str] | None = None,
+    mac_secret: bytes | None = None,
+    mac_alg: MacAlg = "pbm",
+    mac_iterations: int = 10_000,
+    sender_kid: bytes | None = None,
 ) -> bytes:
     """A pollRep (RFC 9483 4.4): poll again after ``check_after`` seconds."""
     pki_body = rfc9810.PKIBody()
@@ -201,6 +221,7 @@ def build_poll_rep(
             general_info=general_info, sender=sender, transaction_id=transaction_id,
             recip_nonce=recip_nonce, sender_nonce=sender_nonce, message_time=message_time,
             pvno=pvno, info_type_overrides=info_type_overrides,
+            mac=mac_protection(mac_secret, mac_alg, mac_iterations), sender_kid=sender_kid,
         ),
         pki_body,
     )
@@ -225,6 +246,10 @@ def build_error(
     message_time: datetime | None = None,
     pvno: int | None = None,
     info_type_overrides: Mapping[str, str] | None = None,
+    mac_secret: bytes | None = None,
+    mac_alg: MacAlg = "pbm",
+    mac_iterations: int = 10_000,
+    sender_kid: bytes | None = None,
 ) -> bytes:
     """An error message (RFC 9483 3.6.4). ``request=None`` when the request could not be
     parsed: the recipient is then the NULL-DN and transactionID fresh (unless given)."""
@@ -241,6 +266,7 @@ def build_error(
             general_info=general_info, sender=sender, transaction_id=transaction_id,
             recip_nonce=recip_nonce, sender_nonce=sender_nonce, message_time=message_time,
             pvno=pvno, info_type_overrides=info_type_overrides,
+            mac=mac_protection(mac_secret, mac_alg, mac_iterations), sender_kid=sender_kid,
         ),
         pki_body,
     )
@@ -260,6 +286,10 @@ def build_pki_conf(
     message_time: datetime | None = None,
     pvno: int | None = None,
     info_type_overrides: Mapping[str, str] | None = None,
+    mac_secret: bytes | None = None,
+    mac_alg: MacAlg = "pbm",
+    mac_iterations: int = 10_000,
+    sender_kid: bytes | None = None,
 ) -> bytes:
     """A pkiconf (RFC 9483 4.1.1), the answer to a certConf."""
     pki_body = rfc9810.PKIBody()
@@ -270,6 +300,53 @@ def build_pki_conf(
             general_info=general_info, sender=sender, transaction_id=transaction_id,
             recip_nonce=recip_nonce, sender_nonce=sender_nonce, message_time=message_time,
             pvno=pvno, info_type_overrides=info_type_overrides,
+            mac=mac_protection(mac_secret, mac_alg, mac_iterations), sender_kid=sender_kid,
+        ),
+        pki_body,
+    )
+
+
+def build_ip(**kwargs: Any) -> bytes:
+    """An initialization response: :func:`build_cp` with ``body="ip"`` (same keywords)."""
+    return build_cp(**{**kwargs, "body": "ip"})
+
+
+def build_kup(**kwargs: Any) -> bytes:
+    """A key update response: :func:`build_cp` with ``body="kup"`` (same keywords)."""
+    return build_cp(**{**kwargs, "body": "kup"})
+
+
+def build_genp(
+    *,
+    request: PkiMessageView,
+    items: Sequence[tuple[str, bytes | None]] = (),
+    extra_certs: Sequence[x509.Certificate] = (),
+    signer_key: SigningKey | None,
+    signer_cert: x509.Certificate | None,
+    general_info: Sequence[tuple[str, str]] = (),
+    sender: x509.Name | None = None,
+    transaction_id: bytes | None = None,
+    recip_nonce: bytes | None = None,
+    sender_nonce: bytes | None = None,
+    message_time: datetime | None = None,
+    pvno: int | None = None,
+    info_type_overrides: Mapping[str, str] | None = None,
+    mac_secret: bytes | None = None,
+    mac_alg: MacAlg = "pbm",
+    mac_iterations: int = 10_000,
+    sender_kid: bytes | None = None,
+) -> bytes:
+    """A general response (RFC 9483 4.3) with the ``(dotted OID, DER infoValue or None)``
+    pairs of ``items``."""
+    pki_body = rfc9810.PKIBody()
+    fill_info_items(pki_body["genp"], items)
+    return finish_message(
+        _fields(
+            request, signer_key=signer_key, signer_cert=signer_cert, extra_certs=extra_certs,
+            general_info=general_info, sender=sender, transaction_id=transaction_id,
+            recip_nonce=recip_nonce, sender_nonce=sender_nonce, message_time=message_time,
+            pvno=pvno, info_type_overrides=info_type_overrides,
+            mac=mac_protection(mac_secret, mac_alg, mac_iterations), sender_kid=sender_kid,
         ),
         pki_body,
     )

@@ -105,11 +105,13 @@ class CmpService:
             kwargs["sender_nonce"] = b"\x5a" * 16
         return kwargs
 
-    def _send(self, der: bytes, status: int) -> Response:
-        """Send a response and remember its senderNonce: the next message of the transaction must echo it."""
+    def _send(self, der: bytes, status: int, request: cmp.PkiMessageView | None = None) -> Response:
+        """Send a response and remember its senderNonce under the request's transactionID: the next
+        message of the transaction must echo it."""
         sent = cmp.parse_message(der)
-        if sent.transaction_id and sent.sender_nonce:
-            self._last_nonce[sent.transaction_id] = sent.sender_nonce
+        txid = request.transaction_id if request is not None else None
+        if txid and sent.sender_nonce:
+            self._last_nonce[txid] = sent.sender_nonce
             while len(self._last_nonce) > SEEN_NONCES:
                 self._last_nonce.pop(next(iter(self._last_nonce)))
         return Response(der, status_code=status, media_type=PKIXCMP)
@@ -121,7 +123,7 @@ class CmpService:
 
     def _error(self, view: cmp.PkiMessageView, reject: Reject) -> Response:
         return self._send(cmp.build_error(request=view, fail_info=(reject.fail_info,),
-                                          status_string=reject.text, **self._signer()), 200)
+                                          status_string=reject.text, **self._signer()), 200, view)
 
     def _check_header(self, view: cmp.PkiMessageView) -> None:
         """RFC 9483 3.1 header rules a receiver can enforce: 128-bit IDs, our name or NULL-DN, no replay."""
@@ -174,7 +176,7 @@ class CmpService:
             raise Reject("badRequest", "certConf outside a transaction awaiting confirmation")
         self._check_recip_nonce(view)
         self.store.put_transaction(view.transaction_id or b"", owner, "confirmed", 0, txn[3])
-        return self._send(cmp.build_pki_conf(request=view, **self._signer()), 200)
+        return self._send(cmp.build_pki_conf(request=view, **self._signer()), 200, view)
 
     async def _p10cr(self, view: cmp.PkiMessageView, owner: str, cert_type: str) -> Response:
         info = dict(view.general_info)
@@ -198,7 +200,7 @@ class CmpService:
                                        self.config.polls_before_ready, req.__dict__)
             waiting = cmp.build_cp(request=view, status=3, cert=None, status_string="issuance pending",
                                    **self._signer())
-            return self._send(waiting, 200 if self.config.has("waiting-200") else 202)
+            return self._send(waiting, 200 if self.config.has("waiting-200") else 202, view)
         return await self._issue_and_reply(view, req, 200 if self.config.has("csr-200") else 201)
 
     def _validate(
@@ -300,7 +302,7 @@ class CmpService:
             fail_info=("badRequest",) if self.config.has("failinfo-on-accept") else (),
             ca_pubs=chain[-1:], extra_certs=extra + chain[:-1],
             implicit_confirm_granted=req.implicit_confirm, **signer)
-        return self._send(reply, http_status)
+        return self._send(reply, http_status, view)
 
     async def _poll(self, view: cmp.PkiMessageView, owner: str) -> Response:
         txn = self.store.transaction(view.transaction_id or b"")
@@ -315,7 +317,7 @@ class CmpService:
         if polls_left > 0:
             self.store.put_transaction(view.transaction_id or b"", owner, "pending", max(polls_left - 1, 0), data)
             rep = cmp.build_poll_rep(request=view, check_after=self.config.check_after, **self._signer())
-            return self._send(rep, 202 if self.config.has("poll-202") else 200)
+            return self._send(rep, 202 if self.config.has("poll-202") else 200, view)
         return await self._issue_and_reply(view, CsrRequest(**data), 200)
 
     # revocation: rr -> rp ------------------------------------------------------------------------
@@ -350,6 +352,6 @@ class CmpService:
         except Reject as reject:
             rp = cmp.build_rp(request=view, status=2, fail_info=(reject.fail_info,),
                               status_string=reject.text, **self._signer())
-            return self._send(rp, 200)
+            return self._send(rp, 200, view)
         rp = cmp.build_rp(request=view, status=0, **self._signer())
-        return self._send(rp, 201 if self.config.has("revoke-201") else 200)
+        return self._send(rp, 201 if self.config.has("revoke-201") else 200, view)

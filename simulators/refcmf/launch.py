@@ -35,6 +35,7 @@ def run_reference(
     trace: Trace | None = None,
     db_path: Path | None = None,
     port: int = 0,
+    check_after: int = 1,
 ) -> Iterator[RunningReference]:
     fault_registry.validate(faults)
     files = pki.write(workdir / "pki")
@@ -49,6 +50,7 @@ def run_reference(
             client_trust=(pki.mano_root.cert,),
             ca=CaEndpoint(ca_served.base_url, files["cmf.crt"], files["cmf.key"], files["mano_root.crt"]),
             faults=faults,
+            check_after=check_after,
         )
         store = Store(config.db_path)
         stack.callback(store.close)
