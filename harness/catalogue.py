@@ -20,8 +20,10 @@ from harness.model import Requirement
 
 CATALOGUE_FILE = "catalogue.json"
 CLAUSES_FILE = "clauses.json"
+IETF_FILE = "ietf.json"  # IETF clauses the CMP checks use: our summaries (RFC texts are not shipped)
 SCHEMAS = {CATALOGUE_FILE: {"nfvct-catalogue/1"},
-           CLAUSES_FILE: {"nfvct-clauses/1", "nfvct-catalogue/1"}}
+           CLAUSES_FILE: {"nfvct-clauses/1", "nfvct-catalogue/1"},
+           IETF_FILE: {"nfvct-ietf/1"}}
 _FIELDS = {f.name for f in fields(Requirement)}
 
 
@@ -97,10 +99,12 @@ def _read(name: str) -> dict[str, Any] | None:
 
 @functools.cache
 def load_catalogue() -> Catalogue:
-    """The packaged catalogue (catalogue.json, then clauses.json if present); cached."""
+    """The packaged catalogue (catalogue.json, then clauses.json and ietf.json if present); cached."""
     main = _read(CATALOGUE_FILE)
     if main is None:
         raise FileNotFoundError(f"harness/data/{CATALOGUE_FILE} is missing; run scripts/build_catalogue.py")
     clauses = _read(CLAUSES_FILE) or {}
+    ietf = _read(IETF_FILE) or {}
     documents = {**main.get("documents", {}), **clauses.get("documents", {})}
-    return Catalogue.from_records([*main["requirements"], *clauses.get("requirements", [])], documents)
+    records = [*main["requirements"], *clauses.get("requirements", []), *ietf.get("requirements", [])]
+    return Catalogue.from_records(records, documents)

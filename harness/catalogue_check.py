@@ -186,8 +186,23 @@ def check_entry(req: Requirement, raw: str, norm: str) -> list[str]:
             problems.append(f"{req.id}: {req.table} is not in clause {req.clause}")
     if req.kind == "clause" and not req.id.startswith(f"{req.document}:{req.clause}:"):
         problems.append(f"{req.id}: clause-keyed ID does not start with {req.document}:{req.clause}:")
-    if req.kind not in ("id", "clause"):
+    if req.kind not in ("id", "clause", "summary"):
         problems.append(f"{req.id}: unknown kind {req.kind!r}")
+    return problems
+
+
+SUMMARY_PREFIX = "Summary (the RFC text is not shipped): "
+
+
+def check_summary(req: Requirement) -> list[str]:
+    """IETF entries are our summaries, never quotes: labelled as such and keyed RFCnnnn:clause:slug."""
+    problems = []
+    if not re.fullmatch(r"RFC\d{4}", req.document):
+        problems.append(f"{req.id}: a summary entry must name an RFC, not {req.document!r}")
+    if not req.text.startswith(SUMMARY_PREFIX) or len(req.text) < len(SUMMARY_PREFIX) + 20:
+        problems.append(f"{req.id}: summary text must start with {SUMMARY_PREFIX!r} and say something")
+    if not req.id.startswith(f"{req.document}:{req.clause}:"):
+        problems.append(f"{req.id}: id must start with {req.document}:{req.clause}:")
     return problems
 
 
@@ -203,7 +218,9 @@ def check_catalogue(requirements: Iterable[Requirement], specs: Mapping[str, str
         seen.add(r.id)
     norms = {doc: normalise(raw) for doc, raw in specs.items()}
     for r in reqs:
-        if r.document not in specs:
+        if r.kind == "summary":
+            problems += check_summary(r)
+        elif r.document not in specs:
             problems.append(f"{r.id}: no spec text for document {r.document!r}")
         else:
             problems += check_entry(r, specs[r.document], norms[r.document])

@@ -182,11 +182,13 @@ def run_csr_not_delegate(cert_type: str, ctx: RunContext, rec: Recorder) -> None
     trusted = vnfm2_trusted(ctx, rec, cert_type)
     rec.step("1")
     rec.ends_at("1")
-    rec.check("csr-delegate-check", Observation(
+    refusal = Observation(
         response=exchange.response, message=exchange.message,
         facts={"control": (control.cert is not None and trusted[0],
                            f"the delegate's own CSR: {control.how}; {trusted[1]}")},
-        trace_seqs=exchange.seqs), step="1")
+        trace_seqs=exchange.seqs)
+    rec.check("csr-delegate-check", refusal, step="1")
+    rec.check("failinfo-notauthorized", refusal, step="1")
 
 
 def run_csr_invalid(cert_type: str, ctx: RunContext, rec: Recorder) -> None:
@@ -200,8 +202,10 @@ def run_csr_invalid(cert_type: str, ctx: RunContext, rec: Recorder) -> None:
     _, bad_pop = make_csr(reg.data.get("subjectName"), reg.data["subjectAlternateName"], break_pop=True)
     exchange = ctx.vnfm.p10cr(cert_type, bad_pop, vnfci_id=reg.vnfci_id, chain_request=True)
     rec.step("2")
-    rec.check("csr-bad-pop-rejected", Observation(response=exchange.response, message=exchange.message,
-                                                  facts=facts, trace_seqs=exchange.seqs), step="2")
+    bad_pop_obs = Observation(response=exchange.response, message=exchange.message, facts=facts,
+                              trace_seqs=exchange.seqs)
+    rec.check("csr-bad-pop-rejected", bad_pop_obs, step="2")
+    rec.check("failinfo-badpop", bad_pop_obs, step="2")
     rec.step("0")
     other = ["unregistered." + ctx.profile.pixit.san_domain]
     _, wrong_san = make_csr(reg.data.get("subjectName"), other)
@@ -234,11 +238,13 @@ def scenarios() -> list[Scenario]:
                      partial(run_csr, cert_type), params, applicable),
             Scenario(f"{csr_uc}[{short}]/unregistered-delegate", csr_uc,
                      f"CSR Request for {short} certificate: consumer is not the registered delegate (step 1 error)",
-                     flows.C_2_2_2, ("csr-delegate-check",), partial(run_csr_not_delegate, cert_type), params,
+                     flows.C_2_2_2, ("csr-delegate-check", "failinfo-notauthorized"),
+                     partial(run_csr_not_delegate, cert_type), params,
                      partial(_needs_vnfm2, cert_type)),
             Scenario(f"{csr_uc}[{short}]/invalid-csr", csr_uc,
                      f"CSR Request for {short} certificate: CSR fails validation (step 2 error)", flows.C_2_2_2,
-                     ("csr-bad-pop-rejected", "csr-unregistered-subject-rejected"), partial(run_csr_invalid, cert_type),
+                     ("csr-bad-pop-rejected", "failinfo-badpop", "csr-unregistered-subject-rejected"),
+                     partial(run_csr_invalid, cert_type),
                      params, applicable),
         ]
     return out

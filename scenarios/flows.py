@@ -143,3 +143,17 @@ RESOURCE_METHODS = UseCase(
         FlowStep("5.6.3.4.3", "VNFM", "CMF", "POST, PUT and PATCH on {apiRoot}/nfv-cert/v1/subjects/{subjectId}: not supported."),
     ),
 )
+
+MESSAGE_VALIDATION = UseCase(
+    "RFC 9483 3.5 message validation",
+    "Malformed, badly protected and unsupported CMP requests (harness probes)",
+    "RFC 9483 clauses 3.5 and 3.6.4, RFC 9810 clause 5.2.3 (harness summaries: RFC texts are not shipped)",
+    (
+        FlowStep("1", "VNFM", "CMF", "Bytes that are not a PKIMessage are posted to the pkcs10 URI; the CMF answers "
+                                     "with an error, never processes them."),
+        FlowStep("2", "VNFM", "CMF", "A p10cr whose protection does not verify is posted; the CMF answers with an "
+                                     "error with failInfo badMessageCheck."),
+        FlowStep("3", "VNFM", "CMF", "An ir (a body the SOL023 pkcs10 URI does not serve) is posted; the CMF answers "
+                                     "with a CMP error."),
+    ),
+)

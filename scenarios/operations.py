@@ -11,7 +11,10 @@ from scenarios import flows
 from harness.checks.cmp_checks import describe_cmp, first_status
 from harness.checks.cmp_header_checks import HEADER_CHECKS
 from scenarios.common import Registered, Scenario, header_checks, note_stimulus, obtain, register, vnfm2_trusted
-from simulators.vnfm import CmpExchange, seqs_of
+from simulators import cmp
+from simulators.pki import new_key
+from simulators.vnfm import CmpExchange, make_csr, seqs_of
+from simulators.x509util import subject_from_data
 
 VNFCI = "VNFCI_certificate"
 
@@ -199,6 +202,29 @@ def run_resource_rules(ctx: RunContext, rec: Recorder) -> None:
                                     trace_seqs=seqs_of(response)), step="5.6.3.4.3")
 
 
+def run_message_validation(ctx: RunContext, rec: Recorder) -> None:
+    cert_type = _immediate_type(ctx)
+    rec.step("1")
+    response, message = ctx.vnfm.post_raw(cert_type, "pkcs10", b"\x30\x82\x01\x00not a PKIMessage")
+    rec.check("malformed-rejected", Observation(response=response, message=message,
+                                                trace_seqs=seqs_of(response)), step="1")
+    rec.step("2")
+    reg = register(ctx, rec, cert_type, step="2")
+    _, csr_der = make_csr(reg.data.get("subjectName"), reg.data["subjectAlternateName"])
+    header = {**ctx.vnfm.header_kwargs(), "signer_key": new_key()}  # protection by a key not in extraCerts
+    der = cmp.build_p10cr(csr_der=csr_der, general_info=[(cmp.VNFCI_ID, reg.vnfci_id)], **header)
+    response, message = ctx.vnfm.post_raw(cert_type, "pkcs10", der)
+    rec.check("failinfo-badmessagecheck", Observation(response=response, message=message,
+                                                      trace_seqs=seqs_of(response)), step="2")
+    rec.step("3")
+    key = new_key()
+    der = cmp.build_ir(new_key=key, subject=subject_from_data(reg.data.get("subjectName")),
+                       **ctx.vnfm.header_kwargs())
+    response, message = ctx.vnfm.post_raw(cert_type, "pkcs10", der)
+    rec.check("unsupported-body-rejected", Observation(response=response, message=message,
+                                                       trace_seqs=seqs_of(response)), step="3")
+
+
 def _needs_vnfm2(ctx: RunContext) -> str | None:
     return _delegation(ctx)
 
@@ -212,6 +238,9 @@ def scenarios() -> list[Scenario]:
         Scenario("IFA033-11.2.6[QuerySubjectInfo]", "IFA033 11.2.6", flows.QUERY_SUBJECT.title, flows.QUERY_SUBJECT,
                  ("query-list", "query-exclude-default", "query-all-fields", "query-filter", "query-bad-filter",
                   "query-bad-selector", "query-individual", "query-subject-data"), run_query_subject, {}, _delegation),
+        Scenario("RFC9483-3.5[message-validation]", "RFC 9483 3.5", flows.MESSAGE_VALIDATION.title,
+                 flows.MESSAGE_VALIDATION, ("malformed-rejected", "failinfo-badmessagecheck",
+                                            "unsupported-body-rejected"), run_message_validation, {}, _delegation),
         Scenario("IFA033-11.2.7[QueryCertificateInfo]", "IFA033 11.2.7", flows.QUERY_CERTIFICATE.title,
                  flows.QUERY_CERTIFICATE, ("poll-response", "poll-delivers", *HEADER_CHECKS), run_query_certificate, {},
                  _deferred),

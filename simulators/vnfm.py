@@ -147,6 +147,20 @@ class VnfmClient:
         )
         return self._cmp_post(cert_type, "pkcs10", der)
 
+    def post_raw(self, cert_type: str, operation: str, der: bytes) -> tuple[httpx.Response, Any]:
+        """POST arbitrary bytes as application/pkixcmp: (response, decoded reply or None)."""
+        url = f"{self.cmp_base}/{URL_NAMES[cert_type]}/{operation}"
+        response = self.http.post(url, content=der, headers={"content-type": PKIXCMP})
+        try:
+            return response, cmp.parse_message(response.content)
+        except cmp.CmpDecodeError:
+            return response, None
+
+    def header_kwargs(self) -> dict[str, Any]:
+        """Sender, recipient and signature protection for building a request by hand."""
+        return {"sender": self.cert.subject if self.cert else x509.Name([]), "recipient": self._recipient(),
+                **self._protection()}
+
     def cert_conf(self, cert_type: str, previous: CmpExchange, cert: x509.Certificate) -> CmpExchange:
         """certConf for a certificate received without implicit confirmation."""
         assert previous.message is not None

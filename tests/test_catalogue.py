@@ -190,7 +190,7 @@ def test_normalise_removes_page_artefacts() -> None:
 def test_loader_api() -> None:
     cat = load_catalogue()
     assert cat is load_catalogue()  # cached
-    extra = len(_json("clauses.json")["requirements"]) if DATA.joinpath("clauses.json").is_file() else 0
+    extra = sum(len(_json(f)["requirements"]) for f in ("clauses.json", "ietf.json") if DATA.joinpath(f).is_file())
     assert len(cat) == len(_json("catalogue.json")["requirements"]) + extra
     assert cat.ids()[0] == "R1.1.10" and list(cat)[0] is cat.get("R1.1.10")
     assert "CMF.Certm.Del.006" in cat and "CMF.Certm.Del.007" not in cat and 42 not in cat
@@ -209,3 +209,13 @@ def test_duplicate_ids_across_files_raise() -> None:
         Catalogue.from_records([*records, clash])
     with pytest.raises(ValueError, match="unknown fields"):
         Catalogue.from_records([dict(records[0], colour="red")])
+
+
+def test_ietf_entries_are_labelled_summaries() -> None:
+    """RFC texts are not shipped: IETF entries must be summaries, and the checker says so otherwise."""
+    from harness.catalogue_check import check_summary
+
+    entries = Catalogue.from_records(_json("ietf.json")["requirements"]).requirements
+    assert entries and all(r.kind == "summary" and not check_summary(r) for r in entries)
+    bad = Catalogue.from_records([{**_json("ietf.json")["requirements"][0], "text": "a quote from memory"}])
+    assert check_summary(bad.requirements[0])

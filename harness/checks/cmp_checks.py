@@ -217,3 +217,57 @@ def revoke_takes_effect(obs: Observation) -> Result:
 def revoke_delegate(obs: Observation) -> Result:
     """A VNFM that is not the VNFCI's delegate cannot revoke its certificate."""
     return _refused(obs, "rr from a non-delegate VNFM", "notAuthorized")
+
+
+def _fail_info(obs: Observation, wanted: str, what: str) -> Result:
+    """The refusal names the right PKIFailureInfo bit (judged only when the request was refused)."""
+    expected = f"{what}: CMP error or rejection with failInfo {wanted}"
+    message = obs.message
+    if message is None or not is_refusal(message):
+        if obs.response is not None and 400 <= obs.response.status_code < 500 and message is None:
+            return failed(expected, f"refused at HTTP level only, no failInfo: {describe_response(obs.response)}")
+        return inconclusive("the request was not refused (judged by the refusal check)", expected,
+                            describe_cmp(message, obs.response))
+    status = first_status(message)
+    bits = status[1] if status else frozenset()
+    return verdict_of(wanted in bits, expected, describe_cmp(message, obs.response))
+
+
+@check("failinfo-badpop", "RFC9810:5.2.3:badPOP")
+def failinfo_badpop(obs: Observation) -> Result:
+    """A CSR whose self-signature fails is refused with failInfo badPOP."""
+    return _fail_info(obs, "badPOP", "p10cr with a broken CSR signature")
+
+
+@check("failinfo-notauthorized", "RFC9810:5.2.3:notAuthorized")
+def failinfo_notauthorized(obs: Observation) -> Result:
+    """A CSR from a VNFM that is not the delegate is refused with failInfo notAuthorized."""
+    return _fail_info(obs, "notAuthorized", "p10cr from a non-delegate VNFM")
+
+
+@check("failinfo-badmessagecheck", "RFC9810:5.2.3:badMessageCheck")
+def failinfo_badmessagecheck(obs: Observation) -> Result:
+    """A request whose protection does not verify is refused with failInfo badMessageCheck."""
+    return _fail_info(obs, "badMessageCheck", "p10cr whose protection does not verify")
+
+
+@check("malformed-rejected", "RFC9483:3.5:malformed")
+def malformed_rejected(obs: Observation) -> Result:
+    """Bytes that are not a PKIMessage get an HTTP 4xx or a CMP error, never a 5xx or a certificate."""
+    response, message = obs.response, obs.message
+    expected = "HTTP 4xx, or a CMP error/rejection (badDataFormat or badRequest); never 5xx"
+    if response is None or response.status_code >= 500:
+        return failed(expected, describe_response(response))
+    if message is None:
+        return verdict_of(400 <= response.status_code < 500, expected, describe_response(response))
+    return verdict_of(is_refusal(message), expected, describe_cmp(message, response))
+
+
+@check("unsupported-body-rejected", "RFC9483:3.6.4:unsupported-body")
+def unsupported_body_rejected(obs: Observation) -> Result:
+    """A body type the endpoint does not serve (ir on the pkcs10 path) is answered with a CMP error."""
+    response, message = obs.response, obs.message
+    expected = "a CMP error message (failInfo badRequest), no certificate, no 5xx"
+    if response is None or response.status_code >= 500:
+        return failed(expected, describe_response(response))
+    return verdict_of(message is not None and is_refusal(message), expected, describe_cmp(message, response))

@@ -82,6 +82,8 @@ class CmpService:
         try:
             return cert_type, cmp.parse_message(await request.body())
         except cmp.CmpDecodeError as exc:
+            if self.config.has("malformed-500"):
+                return Response(b"internal error", status_code=500)
             return self._send(cmp.build_error(request=None, fail_info=("badDataFormat",),
                                               status_string=f"undecodable PKIMessage: {exc}",
                                               **self._signer()), 400)
@@ -121,8 +123,11 @@ class CmpService:
         if expected is None or view.recip_nonce != expected:
             raise Reject("badRecipientNonce", "recipNonce is not the senderNonce of this transaction's last response")
 
+    def _fail_info(self, reject: Reject) -> tuple[str, ...]:
+        return ("badRequest",) if self.config.has("generic-failinfo") else (reject.fail_info,)
+
     def _error(self, view: cmp.PkiMessageView, reject: Reject) -> Response:
-        return self._send(cmp.build_error(request=view, fail_info=(reject.fail_info,),
+        return self._send(cmp.build_error(request=view, fail_info=self._fail_info(reject),
                                           status_string=reject.text, **self._signer()), 200, view)
 
     def _check_header(self, view: cmp.PkiMessageView) -> None:
@@ -166,6 +171,8 @@ class CmpService:
                 return await self._poll(view, owner)
             if view.body_type == "certConf":
                 return self._cert_conf(view, owner)
+            if self.config.has("unsupported-body-pkiconf"):
+                return self._send(cmp.build_pki_conf(request=view, **self._signer()), 200, view)
             raise Reject("badRequest", f"body type {view.body_type} is not supported on pkcs10")
         except Reject as reject:
             return self._error(view, reject)
@@ -350,7 +357,7 @@ class CmpService:
                         raise Reject("systemUnavail", str(exc)) from exc
                 self.store.mark_revoked(row.serial, row.issuer)
         except Reject as reject:
-            rp = cmp.build_rp(request=view, status=2, fail_info=(reject.fail_info,),
+            rp = cmp.build_rp(request=view, status=2, fail_info=self._fail_info(reject),
                               status_string=reject.text, **self._signer())
             return self._send(rp, 200, view)
         rp = cmp.build_rp(request=view, status=0, **self._signer())
