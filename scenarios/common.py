@@ -85,6 +85,7 @@ class Obtained:
     polls: list[dict[str, Any]]
     how: str
     budget_exhausted: bool = False  # the harness's own polling bound stopped the polling
+    confirmation: CmpExchange | None = None  # certConf/pkiConf, when implicit confirmation was not granted
 
     @property
     def seqs(self) -> tuple[int, ...]:
@@ -111,11 +112,13 @@ def obtain(
     client: VnfmClient | None = None,
     on_first: Callable[[CmpExchange], None] | None = None,
     poll_step: str = "6",
+    implicit_confirm: bool = True,
 ) -> Obtained:
     """Send a p10cr for the registered VNFCI; follow 202 + polling (SOL023 5.3.3) to the end."""
     client = client or ctx.vnfm
     csr, csr_der = make_csr(reg.data.get("subjectName"), reg.data["subjectAlternateName"])
-    first = client.p10cr(cert_type, csr_der, vnfci_id=reg.vnfci_id, chain_request=chain_request)
+    first = client.p10cr(cert_type, csr_der, vnfci_id=reg.vnfci_id, chain_request=chain_request,
+                         implicit_confirm=implicit_confirm)
     if on_first is not None:
         on_first(first)
     last, polls, exhausted = first, [], False
@@ -140,6 +143,7 @@ def obtain(
                 exhausted = False
                 break
     cert = certificate_of(last)
+    confirmed = None
     if cert is not None and last.message is not None and not last.message.implicit_confirm:
         confirmed = client.cert_conf(cert_type, last, cert)  # RFC 9483 4.1.1: confirm unless implicit
         if confirmed.message is None or confirmed.message.body_type != "pkiconf":
@@ -152,7 +156,7 @@ def obtain(
     if exhausted:
         how += (f"; polling stopped by the harness's bound (pixit.max_polls {ctx.profile.pixit.max_polls}, "
                 f"pixit.max_poll_seconds {ctx.profile.pixit.max_poll_seconds})")
-    return Obtained(cert, csr, first, last, polls, how, exhausted)
+    return Obtained(cert, csr, first, last, polls, how, exhausted, confirmed)
 
 
 def vnfm2_trusted(ctx: RunContext, rec: Recorder, cert_type: str) -> tuple[bool, str]:

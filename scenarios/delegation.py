@@ -150,8 +150,12 @@ def run_csr(cert_type: str, ctx: RunContext, rec: Recorder) -> None:
 
     rec.step("0")
     reg2 = register(ctx, rec, cert_type, step="0")
-    second = obtain(ctx, rec, cert_type, reg2, chain_request=False)
+    second = obtain(ctx, rec, cert_type, reg2, chain_request=False, implicit_confirm=False)
     _certificate_checks(ctx, rec, cert_type, second, reg2.data, False)
+    confirm_obs = Observation(message=second.last.message, facts={"confirmation": second.confirmation},
+                              trace_seqs=second.seqs + (second.confirmation.seqs if second.confirmation else ()))
+    rec.check("implicit-confirm-only-if-asked", confirm_obs, step="6")
+    rec.check("certconf-pkiconf", confirm_obs, step="6")
 
 
 def _ca_steps(ctx: RunContext, rec: Recorder, since: int) -> None:
@@ -219,7 +223,7 @@ REGISTRATION_CHECKS = ("mtls-required", "register-created", "register-delegate",
                        "register-invalid-rejected")
 CSR_CHECKS = ("csr-created-201", "csr-waiting-202", "csr-issued", "cp-failinfo-absent", "cert-binds-csr-key",
               "cert-subject-as-registered", "cert-chains-to-ca", "cert-ca-per-type", "chain-when-requested",
-              "chain-only-when-requested", *HEADER_CHECKS)
+              "chain-only-when-requested", "implicit-confirm-only-if-asked", "certconf-pkiconf", *HEADER_CHECKS)
 
 
 def scenarios() -> list[Scenario]:

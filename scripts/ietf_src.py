@@ -14,6 +14,12 @@ S = [
      "(e.g. the protection signature did not verify)."),
     ("RFC9810:5.2.3:notAuthorized", "RFC9810", "5.2.3",
      "PKIFailureInfo notAuthorized tells the requester that it is not authorized for the request."),
+    ("RFC9483:4.1.1:certconf", "RFC9483", "4.1.1",
+     "Unless implicit confirmation was granted, the end entity confirms a received certificate with certConf and "
+     "the PKI management entity answers with pkiConf."),
+    ("RFC9483:4.1.1:implicit-confirm", "RFC9483", "4.1.1",
+     "The PKI management entity may grant implicit confirmation (implicitConfirm in the response's generalInfo) "
+     "only when the request asked for it."),
     ("RFC9483:3.5:malformed", "RFC9483", "3.5",
      "A PKI management entity validates each received PKIMessage; a message it cannot parse is answered with an "
      "error (failInfo badDataFormat or badRequest), never processed."),

@@ -116,6 +116,7 @@ class VnfmClient:
         *,
         vnfci_id: str | None,
         chain_request: bool,
+        implicit_confirm: bool = True,
     ) -> CmpExchange:
         csr_der = csr if isinstance(csr, bytes) else csr.public_bytes(serialization.Encoding.DER)
         general_info = [
@@ -130,7 +131,7 @@ class VnfmClient:
             sender=self.cert.subject if self.cert else x509.Name([]),
             recipient=self._recipient(),
             general_info=general_info,
-            implicit_confirm=True,
+            implicit_confirm=implicit_confirm,
             **self._protection(),
         )
         return self._cmp_post(cert_type, "pkcs10", der)

@@ -271,3 +271,27 @@ def unsupported_body_rejected(obs: Observation) -> Result:
     if response is None or response.status_code >= 500:
         return failed(expected, describe_response(response))
     return verdict_of(message is not None and is_refusal(message), expected, describe_cmp(message, response))
+
+
+@check("certconf-pkiconf", "RFC9483:4.1.1:certconf")
+def certconf_pkiconf(obs: Observation) -> Result:
+    """Without implicit confirmation, the VNFM's certConf is answered with pkiConf."""
+    expected = "pkiConf (HTTP 200) answering the certConf for the received certificate"
+    confirmed = obs.facts.get("confirmation")
+    if confirmed is None:
+        return inconclusive("no certConf was sent (no certificate, or implicit confirmation was granted)", expected)
+    message, response = confirmed.message, confirmed.response
+    ok = response.status_code == 200 and message is not None and message.body_type == "pkiconf"
+    return verdict_of(ok, expected, describe_cmp(message, response))
+
+
+@check("implicit-confirm-only-if-asked", "RFC9483:4.1.1:implicit-confirm")
+def implicit_confirm_only_if_asked(obs: Observation) -> Result:
+    """implicitConfirm is granted only when the request asked for it."""
+    expected = "no implicitConfirm in the response to a request that did not ask for it"
+    message = obs.message
+    if message is None:
+        return inconclusive("no decodable response", expected)
+    return verdict_of(not message.implicit_confirm, expected,
+                      f"{message.body_type} {'grants' if message.implicit_confirm else 'does not grant'} "
+                      "implicitConfirm")

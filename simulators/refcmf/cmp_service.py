@@ -178,6 +178,8 @@ class CmpService:
             return self._error(view, reject)
 
     def _cert_conf(self, view: cmp.PkiMessageView, owner: str) -> Response:
+        if self.config.has("certconf-error"):
+            raise Reject("systemFailure", "certConf processing failed")
         txn = self.store.transaction(view.transaction_id or b"")
         if txn is None or txn[0] != owner or txn[1] != "awaiting-confirmation":
             raise Reject("badRequest", "certConf outside a transaction awaiting confirmation")
@@ -298,7 +300,8 @@ class CmpService:
         self.store.add_certificate(CertRow(
             issued.cert.serial_number, issued.cert.issuer.rfc4514_string(), req.subject_resource, req.vnfci_id,
             req.owner, req.cert_type, issued.cert.not_valid_after_utc, False, issued.cert.public_bytes(_DER)))
-        state = "confirmed" if req.implicit_confirm else "awaiting-confirmation"
+        grant = req.implicit_confirm or self.config.has("implicit-confirm-always")
+        state = "confirmed" if grant else "awaiting-confirmation"
         self.store.put_transaction(view.transaction_id or b"", req.owner, state, 0, req.__dict__)
         send_chain = (req.chain_requested or self.config.has("chain-always")) and not self.config.has("no-chain")
         signer = self._signer()
@@ -308,7 +311,7 @@ class CmpService:
             request=view, status=0, cert=issued.cert,
             fail_info=("badRequest",) if self.config.has("failinfo-on-accept") else (),
             ca_pubs=chain[-1:], extra_certs=extra + chain[:-1],
-            implicit_confirm_granted=req.implicit_confirm, **signer)
+            implicit_confirm_granted=grant, **signer)
         return self._send(reply, http_status, view)
 
     async def _poll(self, view: cmp.PkiMessageView, owner: str) -> Response:
