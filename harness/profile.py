@@ -62,6 +62,7 @@ class Pics:
     attribute_selectors: tuple[str, ...] = ("all_fields", "exclude_default", "fields", "exclude_fields")
     mtls_client_auth: bool = True  # consumers authenticate with mTLS (rather than e.g. OAuth 2.0)
     cmp_protected_responses: bool = True  # every CMP response is signature-protected
+    rest_registration: bool = True  # SOL023 5.6 subjects resources (false: a CMP-only SUT, e.g. a plain CMP server)
 
 
 @dataclass(frozen=True)
@@ -71,6 +72,7 @@ class Pixit:
     server_ca: Path
     vnfm: Identity
     cmp_trust: Path | None = None  # trust anchor(s) for the CMF's CMP protection certificate (default: server_ca)
+    cmp_single_path: bool = False  # all CMP requests to cmp_base itself (plain CMP servers), not {name}/{operation}
     vnfm2: Identity | None = None
     ca_trust_anchors: tuple[Path, ...] = ()
     expected_issuers: dict[str, str] = field(default_factory=dict)  # cert type -> issuer DN (RFC 4514)
@@ -159,6 +161,7 @@ def load_profile(path: Path) -> Profile:
         attribute_selectors=_selectors(_get(pics_t, "attribute_selectors", list, "pics", list(Pics.attribute_selectors))),
         mtls_client_auth=_get(pics_t, "mtls_client_auth", bool, "pics", True),
         cmp_protected_responses=_get(pics_t, "cmp_protected_responses", bool, "pics", True),
+        rest_registration=_get(pics_t, "rest_registration", bool, "pics", True),
     )
     vnfm2 = _get(pixit_t, "vnfm2", dict, "pixit", None)
     pixit = Pixit(
@@ -168,6 +171,7 @@ def load_profile(path: Path) -> Profile:
         vnfm=_identity(_get(pixit_t, "vnfm", dict, "pixit"), base, "pixit.vnfm"),
         vnfm2=_identity(vnfm2, base, "pixit.vnfm2") if vnfm2 is not None else None,
         cmp_trust=_path(base, pixit_t["cmp_trust"], "pixit.cmp_trust") if "cmp_trust" in pixit_t else None,
+        cmp_single_path=_get(pixit_t, "cmp_single_path", bool, "pixit", False),
         ca_trust_anchors=tuple(
             _path(base, p, "pixit.ca_trust_anchors") for p in _get(pixit_t, "ca_trust_anchors", list, "pixit", [])
         ),

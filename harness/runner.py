@@ -96,7 +96,8 @@ def _context(sut: Sut, trace: Trace, seed: int) -> RunContext:
 
     def client(name: str, identity: Identity | None) -> VnfmClient:
         return VnfmClient(name=name, identity=identity, api_root=pixit.api_root, cmp_base=pixit.cmp_base,
-                          server_ca=str(pixit.server_ca), trace=trace, timeout=pixit.timeout)
+                          server_ca=str(pixit.server_ca), trace=trace, timeout=pixit.timeout,
+                          single_path=pixit.cmp_single_path)
 
     ctx = RunContext(sut.profile, trace, random.Random(seed), client("VNFM", pixit.vnfm),
                      client("VNFM-2", pixit.vnfm2) if pixit.vnfm2 else None)

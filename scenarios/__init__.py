@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from scenarios import delegation, operations
+from scenarios import cmp_only, delegation, operations
 from scenarios.common import Scenario
 
 
 def all_scenarios() -> list[Scenario]:
-    return delegation.scenarios() + operations.scenarios()
+    return delegation.scenarios() + operations.scenarios() + cmp_only.scenarios()
 
 
 __all__ = ["Scenario", "all_scenarios"]

@@ -32,6 +32,8 @@ SHORT = {"VNFCI_certificate": "VNFCI", "VNF_OAM_certificate": "VNF OAM"}
 
 def _claimed(cert_type: str, ctx: RunContext) -> str | None:
     pics = ctx.profile.pics
+    if not pics.rest_registration:
+        return "the PICS does not claim the SOL023 5.6 subject resources (pics.rest_registration)"
     if not pics.delegation_mode:
         return "the PICS does not claim delegation mode"
     if cert_type not in pics.cert_types:
@@ -102,12 +104,14 @@ def _certificate_checks(ctx: RunContext, rec: Recorder, cert_type: str, obtained
         "anchors": ctx.profile.anchors(), "intermediates": ctx.intermediates,
         "expected_issuer": ctx.profile.pixit.expected_issuers.get(cert_type),
         "pics_chain_only": ctx.profile.pics.chain_only_when_requested,
+        "status": next((r.status for r in message.responses if r.certificate is not None), None),
     }
     obs = Observation(message=message, facts=facts, trace_seqs=obtained.seqs)
     if chain_requested:
         rec.check("cert-binds-csr-key", obs, step="4")
         rec.check("cert-subject-as-registered", obs, step="4")
         rec.check("cert-chains-to-ca", obs, step="4")
+        rec.check("status-reflects-modifications", obs, step="6")
         rec.check("cert-ca-per-type", obs, step="3")
         rec.check("chain-when-requested", obs, step="6")
     else:
@@ -221,7 +225,7 @@ def run_csr_invalid(cert_type: str, ctx: RunContext, rec: Recorder) -> None:
 
 REGISTRATION_CHECKS = ("mtls-required", "register-created", "register-delegate", "register-conflict",
                        "register-invalid-rejected")
-CSR_CHECKS = ("csr-created-201", "csr-waiting-202", "csr-issued", "cp-failinfo-absent", "cert-binds-csr-key",
+CSR_CHECKS = ("status-reflects-modifications", "csr-created-201", "csr-waiting-202", "csr-issued", "cp-failinfo-absent", "cert-binds-csr-key",
               "cert-subject-as-registered", "cert-chains-to-ca", "cert-ca-per-type", "chain-when-requested",
               "chain-only-when-requested", "implicit-confirm-only-if-asked", "certconf-pkiconf", *HEADER_CHECKS)
 

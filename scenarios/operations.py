@@ -3,6 +3,11 @@ Query Certificate Info; plus the SOL023 5.6.3 method rules and API versions."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
+import httpx
+
 from harness.checks.registry import Observation
 from harness.context import RunContext
 from harness.model import Verdict
@@ -35,6 +40,8 @@ def _with_certificate(ctx: RunContext, rec: Recorder, cert_type: str) -> tuple[R
 
 
 def _delegation(ctx: RunContext) -> str | None:
+    if not ctx.profile.pics.rest_registration:
+        return "the PICS does not claim the SOL023 5.6 subject resources (pics.rest_registration)"
     if not ctx.profile.pics.delegation_mode or not ctx.profile.pics.cert_types:
         return "the PICS does not claim delegation mode for VNFCI or VNF OAM certificates"
     return None
@@ -202,27 +209,37 @@ def run_resource_rules(ctx: RunContext, rec: Recorder) -> None:
                                     trace_seqs=seqs_of(response)), step="5.6.3.4.3")
 
 
+def _probe(rec: Recorder, name: str, step: str, send: Callable[[], tuple[httpx.Response, Any]]) -> None:
+    """One message-validation probe; a SUT that does not answer makes only this check INCONCLUSIVE."""
+    rec.step(step)
+    try:
+        response, message = send()
+    except httpx.TransportError as exc:
+        rec.check(name, Observation(facts={"no_answer": f"{type(exc).__name__}: {exc}"}), step=step)
+        return
+    rec.check(name, Observation(response=response, message=message, trace_seqs=seqs_of(response)), step=step)
+
+
 def run_message_validation(ctx: RunContext, rec: Recorder) -> None:
     cert_type = _immediate_type(ctx)
-    rec.step("1")
-    response, message = ctx.vnfm.post_raw(cert_type, "pkcs10", b"\x30\x82\x01\x00not a PKIMessage")
-    rec.check("malformed-rejected", Observation(response=response, message=message,
-                                                trace_seqs=seqs_of(response)), step="1")
-    rec.step("2")
-    reg = register(ctx, rec, cert_type, step="2")
-    _, csr_der = make_csr(reg.data.get("subjectName"), reg.data["subjectAlternateName"])
+    _probe(rec, "malformed-rejected", "1",
+           lambda: ctx.vnfm.post_raw(cert_type, "pkcs10", b"\x30\x82\x01\x00not a PKIMessage"))
+    if ctx.profile.pics.rest_registration:
+        reg = register(ctx, rec, cert_type, step="2")
+        vnfci_id, data = reg.vnfci_id, reg.data
+    else:
+        vnfci_id, data = ctx.fresh_vnfci(cert_type)
+    _, csr_der = make_csr(data.get("subjectName"), data["subjectAlternateName"])
     header = {**ctx.vnfm.header_kwargs(), "signer_key": new_key()}  # protection by a key not in extraCerts
-    der = cmp.build_p10cr(csr_der=csr_der, general_info=[(cmp.VNFCI_ID, reg.vnfci_id)], **header)
-    response, message = ctx.vnfm.post_raw(cert_type, "pkcs10", der)
-    rec.check("failinfo-badmessagecheck", Observation(response=response, message=message,
-                                                      trace_seqs=seqs_of(response)), step="2")
-    rec.step("3")
-    key = new_key()
-    der = cmp.build_ir(new_key=key, subject=subject_from_data(reg.data.get("subjectName")),
-                       **ctx.vnfm.header_kwargs())
-    response, message = ctx.vnfm.post_raw(cert_type, "pkcs10", der)
-    rec.check("unsupported-body-rejected", Observation(response=response, message=message,
-                                                       trace_seqs=seqs_of(response)), step="3")
+    bad = cmp.build_p10cr(csr_der=csr_der, general_info=[(cmp.VNFCI_ID, vnfci_id)], **header)
+    _probe(rec, "failinfo-badmessagecheck", "2", lambda: ctx.vnfm.post_raw(cert_type, "pkcs10", bad))
+    if ctx.profile.pixit.cmp_single_path:  # one CMP endpoint for everything: ir is a legitimate request there
+        rec.skip_remaining(("unsupported-body-rejected",), Verdict.NOT_APPLICABLE,
+                           "pixit.cmp_single_path: the SUT has no SOL023 pkcs10-only endpoint")
+        return
+    ir = cmp.build_ir(new_key=new_key(), subject=subject_from_data(data.get("subjectName")),
+                      **ctx.vnfm.header_kwargs())
+    _probe(rec, "unsupported-body-rejected", "3", lambda: ctx.vnfm.post_raw(cert_type, "pkcs10", ir))
 
 
 def _needs_vnfm2(ctx: RunContext) -> str | None:
@@ -240,7 +257,8 @@ def scenarios() -> list[Scenario]:
                   "query-bad-selector", "query-individual", "query-subject-data"), run_query_subject, {}, _delegation),
         Scenario("RFC9483-3.5[message-validation]", "RFC 9483 3.5", flows.MESSAGE_VALIDATION.title,
                  flows.MESSAGE_VALIDATION, ("malformed-rejected", "failinfo-badmessagecheck",
-                                            "unsupported-body-rejected"), run_message_validation, {}, _delegation),
+                                            "unsupported-body-rejected"), run_message_validation, {},
+                 lambda ctx: None if ctx.profile.pics.cert_types else "the PICS claims no certificate type"),
         Scenario("IFA033-11.2.7[QueryCertificateInfo]", "IFA033 11.2.7", flows.QUERY_CERTIFICATE.title,
                  flows.QUERY_CERTIFICATE, ("poll-response", "poll-delivers", *HEADER_CHECKS), run_query_certificate, {},
                  _deferred),

@@ -14,6 +14,9 @@ S = [
      "(e.g. the protection signature did not verify)."),
     ("RFC9810:5.2.3:notAuthorized", "RFC9810", "5.2.3",
      "PKIFailureInfo notAuthorized tells the requester that it is not authorized for the request."),
+    ("RFC9810:5.2.3:grantedWithMods", "RFC9810", "5.2.3",
+     "PKIStatus accepted means the requester got exactly what it asked for; when the certificate differs from "
+     "the request, the status is grantedWithMods and the requester has to check the differences."),
     ("RFC9483:4.1.1:certconf", "RFC9483", "4.1.1",
      "Unless implicit confirmation was granted, the end entity confirms a received certificate with certConf and "
      "the PKI management entity answers with pkiConf."),

@@ -61,8 +61,10 @@ class VnfmClient:
         server_ca: str,
         trace: Trace,
         timeout: float = 10.0,
+        single_path: bool = False,
     ) -> None:
         self.name = name
+        self.single_path = single_path
         self.api_root = api_root
         self.cmp_base = cmp_base
         context = ssl.create_default_context(cafile=server_ca)
@@ -92,8 +94,11 @@ class VnfmClient:
         return self.request("POST", "/nfv-cert/v1/subjects", json=body)
 
     # CMP (SOL023 5.2, 5.5, 5.7) ----------------------------------------------------------
+    def cmp_url(self, cert_type: str, operation: str) -> str:
+        return self.cmp_base + ("/" if self.single_path else f"/{URL_NAMES[cert_type]}/{operation}")
+
     def _cmp_post(self, cert_type: str, operation: str, der: bytes) -> CmpExchange:
-        url = f"{self.cmp_base}/{URL_NAMES[cert_type]}/{operation}"
+        url = self.cmp_url(cert_type, operation)
         response = self.http.post(url, content=der, headers={"content-type": PKIXCMP})
         request_view = cmp.parse_message(der)
         try:
@@ -150,8 +155,7 @@ class VnfmClient:
 
     def post_raw(self, cert_type: str, operation: str, der: bytes) -> tuple[httpx.Response, Any]:
         """POST arbitrary bytes as application/pkixcmp: (response, decoded reply or None)."""
-        url = f"{self.cmp_base}/{URL_NAMES[cert_type]}/{operation}"
-        response = self.http.post(url, content=der, headers={"content-type": PKIXCMP})
+        response = self.http.post(self.cmp_url(cert_type, operation), content=der, headers={"content-type": PKIXCMP})
         try:
             return response, cmp.parse_message(response.content)
         except cmp.CmpDecodeError:

@@ -16,7 +16,9 @@ def test_clean_reference_passes_every_applicable_requirement() -> None:
     bad = {r.requirement.id: r.verdict.value for r in result.requirements
            if r.verdict not in (Verdict.PASS, Verdict.NOT_TESTED)}
     assert bad == {}
-    assert all(s.verdict is Verdict.PASS for s in result.scenarios), [
+    cmp_only = {"RFC9483-4.1[cmp-enrolment]"}  # for SUTs without the SOL023 5.6 resources
+    assert all(s.verdict is Verdict.PASS or (s.id in cmp_only and s.verdict is Verdict.NOT_APPLICABLE)
+               for s in result.scenarios), [
         (s.id, s.verdict.value, s.reason) for s in result.scenarios if s.verdict is not Verdict.PASS]
     assert result.exit_code() == 0
 

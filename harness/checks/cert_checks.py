@@ -95,3 +95,20 @@ def chain_only_when_requested(obs: Observation) -> Result:
     expected = "no issuing CA certificate of the new certificate in extraCerts/caPubs"
     return verdict_of(not issuers, expected,
                       f"{len(issuers)} issuing CA certificate(s) delivered" if issuers else "chain not delivered")
+
+
+@check("status-reflects-modifications", "RFC9810:5.2.3:grantedWithMods")
+def status_reflects_modifications(obs: Observation) -> Result:
+    """'accepted' only when the certificate has the CSR's key, subject and subjectAltName; else grantedWithMods."""
+    cert, csr, status = _cert(obs), obs.facts["csr"], obs.facts.get("status")
+    differences = []
+    if spki(cert) != spki(csr):
+        differences.append("public key")
+    if cert.subject != csr.subject:
+        differences.append(f"subject '{cert.subject.rfc4514_string()}'")
+    if sorted(san_strings(cert)) != sorted(san_strings(csr)):
+        differences.append(f"subjectAltName {sorted(san_strings(cert))}")
+    expected = "status accepted for exactly the requested certificate, grantedWithMods when it differs"
+    observed = f"status {'accepted' if status == 0 else 'grantedWithMods' if status == 1 else status}; " + (
+        "differs from the CSR in " + ", ".join(differences) if differences else "as requested")
+    return verdict_of(not (differences and status == 0), expected, observed)

@@ -219,9 +219,16 @@ def revoke_delegate(obs: Observation) -> Result:
     return _refused(obs, "rr from a non-delegate VNFM", "notAuthorized")
 
 
+def _no_answer(obs: Observation, expected: str) -> Result | None:
+    reason = obs.facts.get("no_answer")
+    return inconclusive(f"the SUT did not answer: {reason}", expected) if reason else None
+
+
 def _fail_info(obs: Observation, wanted: str, what: str) -> Result:
     """The refusal names the right PKIFailureInfo bit (judged only when the request was refused)."""
     expected = f"{what}: CMP error or rejection with failInfo {wanted}"
+    if (silent := _no_answer(obs, expected)) is not None:
+        return silent
     message = obs.message
     if message is None or not is_refusal(message):
         if obs.response is not None and 400 <= obs.response.status_code < 500 and message is None:
@@ -256,6 +263,8 @@ def malformed_rejected(obs: Observation) -> Result:
     """Bytes that are not a PKIMessage get an HTTP 4xx or a CMP error, never a 5xx or a certificate."""
     response, message = obs.response, obs.message
     expected = "HTTP 4xx, or a CMP error/rejection (badDataFormat or badRequest); never 5xx"
+    if (silent := _no_answer(obs, expected)) is not None:
+        return silent
     if response is None or response.status_code >= 500:
         return failed(expected, describe_response(response))
     if message is None:
@@ -268,6 +277,8 @@ def unsupported_body_rejected(obs: Observation) -> Result:
     """A body type the endpoint does not serve (ir on the pkcs10 path) is answered with a CMP error."""
     response, message = obs.response, obs.message
     expected = "a CMP error message (failInfo badRequest), no certificate, no 5xx"
+    if (silent := _no_answer(obs, expected)) is not None:
+        return silent
     if response is None or response.status_code >= 500:
         return failed(expected, describe_response(response))
     return verdict_of(message is not None and is_refusal(message), expected, describe_cmp(message, response))

@@ -73,9 +73,10 @@ FAULTS: tuple[Fault, ...] = (
           "Does not verify the CSR's self-signature (proof of possession)."),
     Fault("skip-csr-subject-check", ("IFA026:C.2.2.2.6:csr-validation", "IFA033:11.2.1:csr-registered"),
           "Does not compare the CSR's subject and subjectAltName with the registered certificateData."),
-    Fault("wrong-public-key", ("CMF.Certm.Del.002", "Cmf.CertLcm.006", "IFA026:C.2.2.2.6:ca-issues"),
+    Fault("wrong-public-key", ("CMF.Certm.Del.002", "Cmf.CertLcm.006", "IFA026:C.2.2.2.6:ca-issues",
+                               "RFC9810:5.2.3:grantedWithMods"),
           "Forwards a CSR for a CMF-generated key instead of the consumer's CSR."),
-    Fault("wrong-subject", ("CMF.Certm.Del.002",),
+    Fault("wrong-subject", ("CMF.Certm.Del.002", "RFC9810:5.2.3:grantedWithMods"),
           "Adds an unregistered subjectAltName (cmf-added.invalid) to the CSR forwarded to the CA."),
     Fault("cmf-signs-itself", ("Cmf.CertLcm.004", "Cmf.CertLcm.006", "IFA026:C.2.2.2.6:ca-issues",
                                # its own (non-CA) certificate heads the chain it delivers:
