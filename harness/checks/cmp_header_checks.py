@@ -23,6 +23,10 @@ HEADER_CHECKS = ("cmp-pvno", "cmp-transaction-id", "cmp-recip-nonce", "cmp-sende
                  "cmp-response-protection")
 
 
+HEADER_SCOPE = ("SOL023 5.5.2.3 gives the PKIHeader of the profiled messages; applied to the CMF's responses, "
+                "which RFC 9483 3.1 requires to answer the request's header")
+
+
 def _pair(obs: Observation) -> tuple[cmp.PkiMessageView, cmp.PkiMessageView] | None:
     request, response = obs.facts.get("request"), obs.message
     if request is None or response is None:
@@ -34,7 +38,7 @@ def _hex(value: bytes | None) -> str:
     return value.hex() if value else "absent"
 
 
-@check("cmp-pvno", "SOL023:5.5.2.3:pvno", scope="SOL023 5.5.2.3 gives the PKIHeader of the profiled messages; applied to the CMF's responses, which RFC 9483 3.1 requires to answer the request's header")
+@check("cmp-pvno", "SOL023:5.5.2.3:pvno", scope=HEADER_SCOPE)
 def cmp_pvno(obs: Observation) -> Result:
     """The response's pvno is 2."""
     pair = _pair(obs)
@@ -43,31 +47,30 @@ def cmp_pvno(obs: Observation) -> Result:
     return verdict_of(pair[1].pvno == 2, "pvno 2", f"pvno {pair[1].pvno} in {pair[1].body_type}")
 
 
-@check("cmp-transaction-id", "SOL023:5.5.2.3:transaction-id", scope="SOL023 5.5.2.3 gives the PKIHeader of the profiled messages; applied to the CMF's responses, which RFC 9483 3.1 requires to answer the request's header")
+def _echo(obs: Observation, response_field: str, request_field: str, label: str) -> Result:
+    """The response's ``response_field`` carries the request's ``request_field``."""
+    pair = _pair(obs)
+    if pair is None:
+        return inconclusive("no decodable CMP response", label)
+    request, response = pair
+    wanted, got = getattr(request, request_field), getattr(response, response_field)
+    name = {"transaction_id": "transactionID", "recip_nonce": "recipNonce"}[response_field]
+    return verdict_of(got == wanted, f"{name} {_hex(wanted)}", f"{name} {_hex(got)} in {response.body_type}")
+
+
+@check("cmp-transaction-id", "SOL023:5.5.2.3:transaction-id", scope=HEADER_SCOPE)
 def cmp_transaction_id(obs: Observation) -> Result:
     """The response carries the transactionID of the request it answers."""
-    pair = _pair(obs)
-    if pair is None:
-        return inconclusive("no decodable CMP response", "the request's transactionID")
-    request, response = pair
-    expected = f"transactionID {_hex(request.transaction_id)}"
-    return verdict_of(response.transaction_id == request.transaction_id, expected,
-                      f"transactionID {_hex(response.transaction_id)} in {response.body_type}")
+    return _echo(obs, "transaction_id", "transaction_id", "the request's transactionID")
 
 
-@check("cmp-recip-nonce", "SOL023:5.5.2.3:recip-nonce", scope="SOL023 5.5.2.3 gives the PKIHeader of the profiled messages; applied to the CMF's responses, which RFC 9483 3.1 requires to answer the request's header")
+@check("cmp-recip-nonce", "SOL023:5.5.2.3:recip-nonce", scope=HEADER_SCOPE)
 def cmp_recip_nonce(obs: Observation) -> Result:
     """The response's recipNonce is the request's senderNonce."""
-    pair = _pair(obs)
-    if pair is None:
-        return inconclusive("no decodable CMP response", "recipNonce = the request's senderNonce")
-    request, response = pair
-    expected = f"recipNonce {_hex(request.sender_nonce)}"
-    return verdict_of(response.recip_nonce == request.sender_nonce, expected,
-                      f"recipNonce {_hex(response.recip_nonce)} in {response.body_type}")
+    return _echo(obs, "recip_nonce", "sender_nonce", "recipNonce = the request's senderNonce")
 
 
-@check("cmp-sender-nonce", "SOL023:5.5.2.3:sender-nonce", scope="SOL023 5.5.2.3 gives the PKIHeader of the profiled messages; applied to the CMF's responses, which RFC 9483 3.1 requires to answer the request's header")
+@check("cmp-sender-nonce", "SOL023:5.5.2.3:sender-nonce", scope=HEADER_SCOPE)
 def cmp_sender_nonce(obs: Observation) -> Result:
     """The response's senderNonce is 128 bits and fresh (never seen before in this run)."""
     pair = _pair(obs)
