@@ -21,6 +21,19 @@ def _tls_failure(exc: BaseException) -> bool:
     return any(k in text for k in ("ssl", "tls", "certificate", "handshake", "alert"))
 
 
+@dataclass(frozen=True)
+class IssuedCert:
+    """A certificate some scenario obtained from the SUT: the subject of the C.6 profile checks."""
+
+    scenario: str
+    cert_type: str
+    cert: x509.Certificate
+    delivered: tuple[x509.Certificate, ...]  # CA certificates that came with it (extraCerts, caPubs)
+    csr: x509.CertificateSigningRequest | None
+    registered: dict[str, Any] | None  # the certificateData registered for the subject, if any
+    seqs: tuple[int, ...]  # trace events of the exchange that delivered it
+
+
 @dataclass
 class RunContext:
     profile: Profile
@@ -32,6 +45,7 @@ class RunContext:
     intermediates: list[x509.Certificate] = field(default_factory=list)  # known CA intermediates (PIXIT)
     counter: int = 0
     seen_nonces: set[bytes] = field(default_factory=set)  # senderNonces of every CMP message so far
+    issued: list[IssuedCert] = field(default_factory=list)  # every certificate obtained, in order
 
     def fresh_vnfci(self, cert_type: str) -> tuple[str, dict[str, Any]]:
         """A new VNFCI identifier and the certificateData to register for it."""

@@ -63,6 +63,10 @@ class Pics:
     mtls_client_auth: bool = True  # consumers authenticate with mTLS (rather than e.g. OAuth 2.0)
     cmp_protected_responses: bool = True  # every CMP response is signature-protected
     rest_registration: bool = True  # SOL023 5.6 subjects resources (false: a CMP-only SUT, e.g. a plain CMP server)
+    # Certificate Notification interface (SOL023 clause 7)
+    cert_notifications: bool = True
+    duplicate_subscription: str = "303"  # "201": creates a duplicate; "303": See Other to the existing one
+    notify_expiry: bool = True  # notifies expiring-soon and expired certificates
 
 
 @dataclass(frozen=True)
@@ -80,6 +84,14 @@ class Pixit:
     timeout: float = 10.0
     max_poll_seconds: float = 30.0
     max_polls: int = 10
+    # Certificate Notification interface: how long to wait for a notification that should come, and how long
+    # to watch for one that should not (also the race window SOL023 7.5.4.3.5 allows after DELETE)
+    notify_wait_seconds: float = 5.0
+    notify_quiet_seconds: float = 1.0
+    # certificates whose subjectAltName is under this domain expire after short_lived_seconds (a test CA profile
+    # of the SUT), so that expiring-soon and expiry notifications can be observed within a run; "" = none
+    short_lived_san_domain: str = ""
+    short_lived_seconds: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -138,6 +150,12 @@ def _selectors(values: list[Any]) -> tuple[str, ...]:
     return tuple(values)
 
 
+def _choice(value: str, allowed: tuple[str, ...], where: str) -> str:
+    if value not in allowed:
+        raise ProfileError(f"{where}: {value!r} is not one of {', '.join(allowed)}")
+    return value
+
+
 def load_profile(path: Path) -> Profile:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
@@ -162,6 +180,10 @@ def load_profile(path: Path) -> Profile:
         mtls_client_auth=_get(pics_t, "mtls_client_auth", bool, "pics", True),
         cmp_protected_responses=_get(pics_t, "cmp_protected_responses", bool, "pics", True),
         rest_registration=_get(pics_t, "rest_registration", bool, "pics", True),
+        cert_notifications=_get(pics_t, "cert_notifications", bool, "pics", True),
+        duplicate_subscription=_choice(_get(pics_t, "duplicate_subscription", str, "pics", "303"),
+                                       ("201", "303"), "pics.duplicate_subscription"),
+        notify_expiry=_get(pics_t, "notify_expiry", bool, "pics", True),
     )
     vnfm2 = _get(pixit_t, "vnfm2", dict, "pixit", None)
     pixit = Pixit(
@@ -180,6 +202,10 @@ def load_profile(path: Path) -> Profile:
         timeout=_get(pixit_t, "timeout", float, "pixit", 10.0),
         max_poll_seconds=_get(pixit_t, "max_poll_seconds", float, "pixit", 30.0),
         max_polls=_get(pixit_t, "max_polls", int, "pixit", 10),
+        notify_wait_seconds=_get(pixit_t, "notify_wait_seconds", float, "pixit", 5.0),
+        notify_quiet_seconds=_get(pixit_t, "notify_quiet_seconds", float, "pixit", 1.0),
+        short_lived_san_domain=_get(pixit_t, "short_lived_san_domain", str, "pixit", ""),
+        short_lived_seconds=_get(pixit_t, "short_lived_seconds", float, "pixit", 0.0),
     )
     for url, key in ((pixit.api_root, "api_root"), (pixit.cmp_base, "cmp_base")):
         if not url.startswith(("https://", "http://")):

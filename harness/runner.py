@@ -19,6 +19,7 @@ import httpx
 from harness import __version__
 from harness.catalogue import load_catalogue
 from harness.checks import REGISTRY
+from harness.checks.profile_checks import check_issued
 from harness.context import RunContext
 from harness.events import CheckFinished, Handler, Message, ScenarioFinished, ScenarioStarted
 from harness.model import CheckOutcome, RequirementResult, RunInfo, RunResult, ScenarioResult, Verdict
@@ -116,7 +117,11 @@ def run_scenario(scenario: Scenario, ctx: RunContext, emit: Handler) -> Scenario
             rec.skip_remaining(scenario.checks, Verdict.NOT_APPLICABLE, reason)
         else:
             try:
-                scenario.body(ctx, rec)
+                first_new = len(ctx.issued)
+                try:
+                    scenario.body(ctx, rec)
+                finally:  # the certificates obtained before any abort are still judged
+                    check_issued(ctx, rec, ctx.issued[first_new:])
                 rec.skip_remaining(scenario.checks, Verdict.INCONCLUSIVE,
                                    "not reached: an earlier exchange of this scenario did not produce what it needs")
             except PreconditionFailed as exc:

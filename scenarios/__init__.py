@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from scenarios import cmp_only, delegation, operations
+from scenarios import cmp_only, delegation, installation, notifications, operations
 from scenarios.common import Scenario
 
 
 def all_scenarios() -> list[Scenario]:
-    return delegation.scenarios() + operations.scenarios() + cmp_only.scenarios()
+    return (delegation.scenarios() + operations.scenarios() + notifications.scenarios() + cmp_only.scenarios()
+            + installation.scenarios())
 
 
 __all__ = ["Scenario", "all_scenarios"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from harness.checks.cmp_header_checks import HEADER_CHECKS
 from harness.checks.registry import Observation
-from harness.context import RunContext
+from harness.context import IssuedCert, RunContext
 from harness.flow import FlowStep, UseCase
 from harness.recorder import PreconditionFailed, Recorder
 from scenarios.common import Scenario, certificate_of, header_checks
@@ -36,7 +36,7 @@ def _cmp_only(ctx: RunContext) -> str | None:
 def run_cmp_enrolment(ctx: RunContext, rec: Recorder) -> None:
     cert_type = ctx.profile.pics.cert_types[0]
     _, data = ctx.fresh_vnfci(cert_type)
-    _, csr_der = make_csr(data["subjectName"], data["subjectAlternateName"])
+    csr, csr_der = make_csr(data["subjectName"], data["subjectAlternateName"])
     rec.step("1")
     first = ctx.vnfm.p10cr(cert_type, csr_der, vnfci_id=None, chain_request=False, implicit_confirm=False)
     rec.step("2")
@@ -44,6 +44,8 @@ def run_cmp_enrolment(ctx: RunContext, rec: Recorder) -> None:
     cert = certificate_of(first)
     if cert is None:
         raise PreconditionFailed(f"no certificate in the answer to the p10cr (HTTP {first.response.status_code})")
+    ctx.issued.append(IssuedCert(rec.scenario, cert_type, cert, (*first.message.extra_certs, *first.message.ca_pubs),
+                                 csr, data, first.seqs))
     rec.check("cp-failinfo-absent", Observation(message=first.message, trace_seqs=first.seqs), step="2")
     rec.step("3")
     confirmed = ctx.vnfm.cert_conf(cert_type, first, cert) if not first.message.implicit_confirm else None

@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 from cryptography import x509
 
-from harness.context import RunContext
+from harness.context import IssuedCert, RunContext
 from harness.model import Verdict
 from harness.recorder import PreconditionFailed, Recorder
 from harness.checks.cmp_checks import describe_cmp, first_status
@@ -143,6 +143,10 @@ def obtain(
                 exhausted = False
                 break
     cert = certificate_of(last)
+    if cert is not None and last.message is not None:
+        ctx.issued.append(IssuedCert(rec.scenario, cert_type, cert,
+                                     (*last.message.extra_certs, *last.message.ca_pubs), csr, reg.data,
+                                     seqs_of(first.response, last.response)))
     confirmed = None
     if cert is not None and last.message is not None and not last.message.implicit_confirm:
         confirmed = client.cert_conf(cert_type, last, cert)  # RFC 9483 4.1.1: confirm unless implicit

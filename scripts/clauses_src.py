@@ -4,6 +4,8 @@ Each text is an exact quote from the named document (whitespace-normalised); the
 test proves every quote is in the spec. Run: python scripts/clauses_src.py > harness/data/clauses.json
 """
 import json
+import pathlib
+import runpy
 
 M405 = 'When this method is requested on this resource, the CMF shall return a "405 Method Not Allowed" response as defined in clause 6.4 of ETSI GS NFV-SOL 013 [4].'
 M405_VNFM = 'When this method is requested on this resource, the VNFM shall return a "405 Method Not Allowed" response as defined in clause 6.4 of ETSI GS NFV-SOL 013 [4].'
@@ -77,6 +79,11 @@ S = [
     ("IFA026:C.2.2.2.6:ca-issues", "IFA026", "C.2.2.2.6", "CA",
      'The CA issues the VNFCI certificate (including VNFCI public key) and signs it with the private key of the CA and binds the certificate to the VNFCI ID.'),
 ]
+
+# Per-topic lists live beside this file (scripts/clauses_<topic>.py, each defining S in the same form).
+for _topic in sorted(pathlib.Path(__file__).parent.glob("clauses_*.py")):
+    if _topic.name != "clauses_src.py":
+        S += runpy.run_path(str(_topic))["S"]
 
 print(json.dumps({"schema": "nfvct-clauses/1", "requirements": [
     {"id": i, "document": d, "clause": c, "table": "", "text": t, "applies_to": a,

@@ -7,14 +7,8 @@ runs every fault and asserts the set of FAILed requirements equals this list exa
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-
-@dataclass(frozen=True)
-class Fault:
-    name: str
-    requirements: tuple[str, ...]
-    description: str
+from simulators.refcmf import faults_install, faults_notify, faults_profile
+from simulators.refcmf.faults_base import Fault
 
 
 _M405 = (
@@ -26,7 +20,7 @@ _M405 = (
     "SOL023:5.6.3.4.3.4:patch-405",
 )
 
-FAULTS: tuple[Fault, ...] = (
+_CORE: tuple[Fault, ...] = (
     Fault("no-mtls", ("IFA026:C.2.2.1.4:mtls",),
           "Accepts TLS clients that present no certificate and serves them anonymously."),
     Fault("no-api-versions", ("Cm-Vnfm.001", "SOL023:5.6.2:version"),
@@ -126,7 +120,15 @@ FAULTS: tuple[Fault, ...] = (
           "Revokes a certificate on request of a VNFM that is not the VNFCI's delegate."),
 )
 
+# Per topic: the Certificate Notification interface, the C.6 certificate profile (simulated CA),
+# and the installation use cases (simulated VNFM/VIM/VNFI, no CMF involved).
+FAULTS: tuple[Fault, ...] = _CORE + faults_notify.FAULTS + faults_profile.FAULTS + faults_install.FAULTS
+
 BY_NAME: dict[str, Fault] = {f.name: f for f in FAULTS}
+
+
+if len(BY_NAME) != len(FAULTS):
+    raise ValueError("duplicate fault names")
 
 
 def validate(names: list[str] | tuple[str, ...] | frozenset[str]) -> frozenset[str]:
