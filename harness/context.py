@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 import ssl
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -46,6 +47,9 @@ class RunContext:
     counter: int = 0
     seen_nonces: set[bytes] = field(default_factory=set)  # senderNonces of every CMP message so far
     issued: list[IssuedCert] = field(default_factory=list)  # every certificate obtained, in order
+    embedded: bool = False  # the SUT is the embedded reference (its faults, and the simulators', are in `faults`)
+    faults: frozenset[str] = frozenset()
+    workdir: Path | None = None  # scratch directory of the run (embedded runs only)
 
     def fresh_vnfci(self, cert_type: str) -> tuple[str, dict[str, Any]]:
         """A new VNFCI identifier and the certificateData to register for it."""

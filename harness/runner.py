@@ -103,6 +103,7 @@ def _context(sut: Sut, trace: Trace, seed: int) -> RunContext:
     ctx = RunContext(sut.profile, trace, random.Random(seed), client("VNFM", pixit.vnfm),
                      client("VNFM-2", pixit.vnfm2) if pixit.vnfm2 else None)
     if sut.reference is not None:
+        ctx.embedded, ctx.faults, ctx.workdir = True, sut.reference.config.faults, sut.reference.workdir
         ca = sut.reference.ca
         ctx.ca_status = ca.status
         ctx.intermediates = [i.cert for i in ca.issuing.values()]

@@ -24,6 +24,7 @@ class RunningReference:
     ca: CaSimulator
     store: Store
     config: RefCmfConfig
+    workdir: Path
 
 
 @contextmanager
@@ -57,4 +58,4 @@ def run_reference(
         client_auth = "optional" if "no-mtls" in faults else "required"
         tls = TlsFiles(files["cmf.crt"], files["cmf.key"], files["mano_root.crt"], client_auth)
         cmf_served = stack.enter_context(serve(build_app(config, store), tls, name="refcmf", port=port))
-        yield RunningReference(cmf_served.base_url, ca_served.base_url, ca, store, config)
+        yield RunningReference(cmf_served.base_url, ca_served.base_url, ca, store, config, workdir)
