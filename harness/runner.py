@@ -85,6 +85,10 @@ def embedded_reference(workdir: Path, faults: frozenset[str], trace: Trace, chec
                 ca_trust_anchors=(files["operator_root.crt"],),
                 expected_issuers={t: i.cert.subject.rfc4514_string() for t, i in pki.issuing.items()},
                 max_poll_seconds=10.0,
+                notify_wait_seconds=1.5,  # on loopback the reference notifies within milliseconds
+                notify_quiet_seconds=0.3,
+                short_lived_san_domain=ref.config.short_lived_san_domain,
+                short_lived_seconds=ref.config.short_lived_seconds,
             ),
             source="embedded reference CMF",
         )

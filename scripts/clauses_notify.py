@@ -1,5 +1,56 @@
-"""Clause-keyed statements of the Certificate Notification interface (SOL023 clause 7, IFA033 11.4): same form as scripts/clauses_src.py's S
-(id, document, clause, applies_to, exact quote). Regenerate: python scripts/clauses_src.py > harness/data/clauses.json"""
+"""Clause-keyed statements of the Certificate Notification interface (SOL023 clause 7, IFA033 11.4): same form as
+scripts/clauses_src.py's S (id, document, clause, applies_to, exact quote).
+Regenerate: python scripts/clauses_src.py > harness/data/clauses.json"""
+
+M405 = 'When this method is requested on this resource, the CMF shall return a "405 Method Not Allowed" response as defined in clause 6.4 of ETSI GS NFV-SOL 013 [4].'
 
 S = [
+    ("SOL023:7.2:version", "SOL023", "7.2", "CMF",
+     'For the Certificate Notification interface version as specified in the present document, the MAJOR version field shall be 1, the MINOR version field shall be 0 and the PATCH version field shall be 0'),
+    ("SOL023:7.3.1:endpoint-test", "SOL023", "7.3.1", "CMF",
+     'To test the notification endpoint that has been registered by the VNFM as part of the subscription, the CMF sends a GET request to the notification endpoint URI.'),
+    ("SOL023:7.3.1:reject-invalid", "SOL023", "7.3.1", "CMF",
+     'The CMF rejects a subscription if the subscription information is not valid: endpoint cannot be reached, subscription information is malformed, etc.'),
+    ("SOL023:7.5.3.3.1:created", "SOL023", "7.5.3.3.1", "CMF",
+     'Shall be returned when the subscription has been created successfully. The response body shall contain a representation of the created "Individual subscription" resource. The HTTP response shall include a "Location" HTTP header that points to the created "Individual subscription" resource.'),
+    ("SOL023:7.5.3.3.1:duplicate", "SOL023", "7.5.3.3.1", "CMF",
+     'Shall be returned if a subscription with the same callback URI and the same filter already exists and the policy of the CMF is to not create redundant subscriptions. The HTTP response shall include a "Location" HTTP header that contains the resource URI of the existing "Individual subscription" resource. The response body shall be empty.'),
+    ("SOL023:7.5.3.3.1:endpoint-422", "SOL023", "7.5.3.3.1", "CMF",
+     'Specifically in case of this resource, the response code 422 shall also be returned if the CMF has tested the Notification endpoint as described in clause 7.5.5.3.2 and the test has failed.'),
+    ("SOL023:7.5.3.3.2:ok", "SOL023", "7.5.3.3.2", "CMF",
+     'Shall be returned when the list of subscriptions has been queried successfully. The response body shall contain in an array the representations of all active subscriptions of the functional block that invokes the method, i.e. zero or more representations of certificate change notification subscriptions as defined in clause 7.6.2.2.'),
+    ("SOL023:7.5.3.3.2:filter", "SOL023", "7.5.3.3.2", "CMF",
+     'The CMF shall support receiving this parameter as part of the URI query string. The VNFM may supply this parameter. All attribute names that appear in the CertificateSubscription and in data types referenced from it shall be supported by the CMF in the filter expression.'),
+    ("SOL023:7.5.3.3.2:bad-filter", "SOL023", "7.5.3.3.2", "CMF",
+     'Shall be returned upon the following error: Invalid attribute-based filtering expression.'),
+    ("SOL023:7.5.3.3.3:put-405", "SOL023", "7.5.3.3.3", "CMF", M405),
+    ("SOL023:7.5.3.3.4:patch-405", "SOL023", "7.5.3.3.4", "CMF", M405),
+    ("SOL023:7.5.3.3.5:delete-405", "SOL023", "7.5.3.3.5", "CMF", M405),
+    ("SOL023:7.5.4.3.1:post-405", "SOL023", "7.5.4.3.1", "CMF", M405),
+    ("SOL023:7.5.4.3.2:ok", "SOL023", "7.5.4.3.2", "CMF",
+     'Shall be returned when information about an individual subscription has been read successfully. The response body shall contain a representation of the "Individual subscription" resource.'),
+    ("SOL023:7.5.4.3.3:put-405", "SOL023", "7.5.4.3.3", "CMF", M405),
+    ("SOL023:7.5.4.3.4:patch-405", "SOL023", "7.5.4.3.4", "CMF", M405),
+    ("SOL023:7.5.4.3.5:deleted", "SOL023", "7.5.4.3.5", "CMF",
+     'As the result of successfully executing this method, the "Individual subscription" resource shall not exist any longer.'),
+    ("SOL023:7.5.4.3.5:no-notifications", "SOL023", "7.5.4.3.5", "CMF",
+     'This means that no notifications for that subscription shall be sent to the formerly-subscribed API consumer.'),
+    ("SOL023:7.3.2:notify", "SOL023", "7.3.2", "CMF",
+     'If an event occurs that matches the filtering criteria which are part of the subscription, the CMF generates a notification that includes information about the event and sends it in the body of a POST request to the URI which the VNFM has registered as part of the subscription request.'),
+    ("SOL023:7.5.5.3.1:body", "SOL023", "7.5.5.3.1", "CMF",
+     'Each notification request body shall include exactly one of the alternatives defined in table 7.5.5.3.1-2.'),
+    ("SOL023:7.6.2.4:type", "SOL023", "7.6.2.4", "CMF",
+     'Shall be set to "CertificateLifecycleStateChangeNotification" for this notification type.'),
+    ("SOL023:7.6.2.4:subscription-id", "SOL023", "7.6.2.4", "CMF",
+     'Identifier of the subscription that this notification relates to. Shall be set to the value of the "id" attribute of the "CertificateSubscription" representing the associated "Individual subscription" resource.'),
+    ("SOL023:7.6.2.4:links", "SOL023", "7.6.2.4", "CMF",
+     'Links to resources related to this notification. The link URIs in this structure shall be set to point to the resources identified by the corresponding identifier attributes in this notification.'),
+    ("SOL023:7.6.2.2:filter", "SOL023", "7.6.2.2", "CMF",
+     'Filter settings for this subscription, to define the subset of all notifications this subscription relates to. A particular notification is sent to the subscriber if the filter matches, or if there is no filter.'),
+    ("IFA033:11.4.2.4:filter", "IFA033", "11.4.2.4", "CMF",
+     'For a particular subscription, only notifications matching the filter will be delivered to the consumer.'),
+    ("SOL023:7.6.2.2:verbosity", "SOL023", "7.6.2.2", "CMF",
+     'This attribute signals the requested verbosity of certificate notifications. If it is not present, it shall default to the value "FULL".'),
+    ("IFA033:11.4.2.2:states", "IFA033", "11.4.2.2", "CMF",
+     'Input filter for selecting e.g. the VNFCI or VNF OAM certificate subject instances of interest and the specific types of certificate lifecycle state changes of interest.'),
 ]

@@ -3,7 +3,8 @@
 IFA026 leaves CMF -> CA (reference point CA-1) without a wire format, so this is the
 harness's own binding, documented in the README and labelled as such in reports:
 
-* ``POST /ca1/v1/certificates``  JSON ``{"csr": PEM, "certType", "subjectId", "validityDays"}``
+* ``POST /ca1/v1/certificates``  JSON ``{"csr": PEM, "certType", "subjectId", "validityDays"}`` (an optional
+  ``"validitySeconds"`` selects a short-lived test profile: notBefore now - 1 s, notAfter now + seconds)
   -> 201 ``{"serialNumber": hex, "certificate": PEM, "chain": [PEM, ...]}`` (issuer first,
   trust anchor last); an optional ``"subjectAltName": [str]`` replaces the CSR's SANs (the
   RA-side template override a CMF may apply);
@@ -59,6 +60,7 @@ class CaSimulator:
         subject_id: str,
         days: int,
         san: list[str] | None = None,
+        seconds: float | None = None,
     ) -> IssuedRecord:
         ca = self.issuing[cert_type]
         now = datetime.now(timezone.utc)
@@ -68,8 +70,10 @@ class CaSimulator:
             .issuer_name(ca.cert.subject)
             .public_key(csr.public_key())
             .serial_number(x509.random_serial_number())
-            .not_valid_before(now - timedelta(minutes=1))
-            .not_valid_after(now + timedelta(days=days))
+            .not_valid_before(now - (timedelta(seconds=1) if seconds else timedelta(minutes=1)))
+            # X.509 times have whole seconds: a short-lived certificate's notAfter is rounded up, not truncated
+            .not_valid_after(now + (timedelta(seconds=seconds + 1 - now.microsecond / 1e6) if seconds
+                                    else timedelta(days=days)))
             .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
             .add_extension(
                 x509.KeyUsage(True, False, False, False, False, False, False, False, False), critical=True
@@ -137,6 +141,7 @@ class CaSimulator:
             csr = x509.load_pem_x509_csr(data["csr"].encode())
             cert_type = str(data["certType"])
             days = int(data.get("validityDays", 90))
+            seconds = float(data["validitySeconds"]) if data.get("validitySeconds") is not None else None
             san = data.get("subjectAltName")
             if san is not None and not (isinstance(san, list) and all(isinstance(v, str) for v in san)):
                 raise ValueError("subjectAltName must be an array of strings")
@@ -146,7 +151,7 @@ class CaSimulator:
             return JSONResponse({"status": 400, "detail": f"no issuing CA for {cert_type}"}, status_code=400)
         if not csr.is_signature_valid:
             return JSONResponse({"status": 400, "detail": "CSR signature invalid"}, status_code=400)
-        record = self.issue(csr, cert_type, str(data.get("subjectId", "")), days, san)
+        record = self.issue(csr, cert_type, str(data.get("subjectId", "")), days, san, seconds)
         pem = serialization.Encoding.PEM
         return JSONResponse(
             {

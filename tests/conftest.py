@@ -12,11 +12,16 @@ _RUNS: dict[tuple[str, ...], RunResult] = {}
 
 
 def run_reference(*faults: str) -> RunResult:
+    """A run against the embedded reference with ``faults``; a single fault runs only the scenarios it can
+    affect (its ``only`` pattern), the clean run everything."""
     from harness.runner import run
+    from simulators.refcmf.faults import BY_NAME
 
     key = tuple(sorted(faults))
     if key not in _RUNS:
-        _RUNS[key] = run(None, faults=key, seed=1234, reference_check_after=0)  # polling without the waits
+        pattern = BY_NAME[key[0]].only or None if len(key) == 1 else None
+        _RUNS[key] = run(None, faults=key, seed=1234, reference_check_after=0,  # polling without the waits
+                         pattern=pattern)
     return _RUNS[key]
 
 

@@ -36,7 +36,8 @@ class CaClient:
                 raise CaError(f"CA-1 request to {path} failed: {exc}") from exc
 
     async def issue(
-        self, csr_pem: str, cert_type: str, subject_id: str, days: int, san: list[str] | None = None
+        self, csr_pem: str, cert_type: str, subject_id: str, days: int, san: list[str] | None = None,
+        *, seconds: float | None = None,
     ) -> CaIssued:
         payload: dict[str, object] = {
             "csr": csr_pem,
@@ -46,6 +47,8 @@ class CaClient:
         }
         if san is not None:
             payload["subjectAltName"] = san
+        if seconds is not None:  # a short-lived test profile: overrides validityDays
+            payload["validitySeconds"] = seconds
         response = await self._post("/ca1/v1/certificates", payload)
         if response.status_code != 201:
             raise CaError(f"CA refused the CSR: {response.status_code} {response.text[:200]}")

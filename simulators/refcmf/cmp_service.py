@@ -24,6 +24,7 @@ from simulators import cmp, sol013
 from simulators.pki import new_key
 from simulators.refcmf.ca_client import CaClient, CaError, CaIssued
 from simulators.refcmf.config import URL_NAME, RefCmfConfig
+from simulators.refcmf.notifier import Notifier
 from simulators.refcmf.store import CertRow, Store
 from simulators.x509util import PathError, build_path, san_strings, subject_matches
 
@@ -56,8 +57,9 @@ class CsrRequest:
 
 
 class CmpService:
-    def __init__(self, config: RefCmfConfig, store: Store, ca: CaClient) -> None:
+    def __init__(self, config: RefCmfConfig, store: Store, ca: CaClient, notifier: Notifier | None = None) -> None:
         self.config = config
+        self.notifier = notifier
         self.store = store
         self.ca = ca
         self._wrong_key = new_key()  # for the bad-response-protection fault
@@ -280,8 +282,11 @@ class CmpService:
             cert_type = "VNFCI_certificate"
         # steps 3-5: CMF -> CA, the CA issues, CA -> CMF
         try:
+            domain = self.config.short_lived_san_domain
+            short = bool(domain) and bool(req.sans) and all(s == domain or s.endswith("." + domain) for s in req.sans)
             return await self.ca.issue(csr.public_bytes(_PEM).decode(), cert_type, req.vnfci_id,
-                                       self.config.validity_days, req.sans)
+                                       self.config.validity_days, req.sans,
+                                       seconds=self.config.short_lived_seconds if short else None)
         except CaError as exc:
             raise Reject("systemUnavail", str(exc)) from exc
 
@@ -297,9 +302,10 @@ class CmpService:
 
     async def _issue_and_reply(self, view: cmp.PkiMessageView, req: CsrRequest, http_status: int) -> Response:
         issued = await self._issue(req)
-        self.store.add_certificate(CertRow(
+        row = CertRow(
             issued.cert.serial_number, issued.cert.issuer.rfc4514_string(), req.subject_resource, req.vnfci_id,
-            req.owner, req.cert_type, issued.cert.not_valid_after_utc, False, issued.cert.public_bytes(_DER)))
+            req.owner, req.cert_type, issued.cert.not_valid_after_utc, False, issued.cert.public_bytes(_DER))
+        self.store.add_certificate(row)
         grant = req.implicit_confirm or self.config.has("implicit-confirm-always")
         state = "confirmed" if grant else "awaiting-confirmation"
         self.store.put_transaction(view.transaction_id or b"", req.owner, state, 0, req.__dict__)
@@ -312,6 +318,8 @@ class CmpService:
             fail_info=("badRequest",) if self.config.has("failinfo-on-accept") else (),
             ca_pubs=chain[-1:], extra_certs=extra + chain[:-1],
             implicit_confirm_granted=grant, **signer)
+        if self.notifier is not None:
+            self.notifier.issued(row, reply)  # queued: the CSR flow does not wait for the delivery (7.3.2 NOTE 1)
         return self._send(reply, http_status, view)
 
     async def _poll(self, view: cmp.PkiMessageView, owner: str) -> Response:
@@ -359,6 +367,8 @@ class CmpService:
                     except CaError as exc:
                         raise Reject("systemUnavail", str(exc)) from exc
                 self.store.mark_revoked(row.serial, row.issuer)
+                if self.notifier is not None:
+                    self.notifier.revoked(row)
         except Reject as reject:
             rp = cmp.build_rp(request=view, status=2, fail_info=self._fail_info(reject),
                               status_string=reject.text, **self._signer())

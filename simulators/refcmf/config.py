@@ -37,6 +37,13 @@ class RefCmfConfig:
     check_after: int = 1  # seconds, in pollRep
     validity_days: int = 90
     cmp_base: str = "/.well-known/cmp/p"
+    tls_cert: Path | None = None  # the CMF's TLS certificate chain and key, also its client identity for Notify
+    tls_key: Path | None = None
+    duplicate_subscription: str = "303"  # SOL023 7.5.3.3.1 policy: "303" (no duplicates) or "201"
+    # certificates whose subjectAltName is under this domain live short_lived_seconds (a test CA profile), so
+    # that expiring-soon and expired notifications can be observed within a run; "" = none
+    short_lived_san_domain: str = ""
+    short_lived_seconds: float = 0.0
 
     def has(self, fault: str) -> bool:
         return fault in self.faults

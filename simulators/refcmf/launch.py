@@ -13,8 +13,14 @@ from simulators.pki import TestPki
 from simulators.refcmf import faults as fault_registry
 from simulators.refcmf.app import build_app
 from simulators.refcmf.config import CaEndpoint, RefCmfConfig
+from simulators.refcmf.notifier import Notifier
 from simulators.refcmf.store import Store
 from simulators.serve import TlsFiles, serve
+
+
+# The reference's test CA profile for short-lived certificates (expiry notifications within a run)
+SHORT_LIVED_DOMAIN = "short-lived.vnf.nfvct.test"
+SHORT_LIVED_SECONDS = 1.5
 
 
 @dataclass(frozen=True)
@@ -52,10 +58,18 @@ def run_reference(
             ca=CaEndpoint(ca_served.base_url, files["cmf.crt"], files["cmf.key"], files["mano_root.crt"]),
             faults=faults,
             check_after=check_after,
+            tls_cert=files["cmf.crt"],
+            tls_key=files["cmf.key"],
+            short_lived_san_domain=SHORT_LIVED_DOMAIN,
+            short_lived_seconds=SHORT_LIVED_SECONDS,
         )
         store = Store(config.db_path)
         stack.callback(store.close)
         client_auth = "optional" if "no-mtls" in faults else "required"
         tls = TlsFiles(files["cmf.crt"], files["cmf.key"], files["mano_root.crt"], client_auth)
-        cmf_served = stack.enter_context(serve(build_app(config, store), tls, name="refcmf", port=port))
+        notifier = Notifier(config, store)
+        cmf_served = stack.enter_context(serve(build_app(config, store, notifier), tls, name="refcmf", port=port))
+        notifier.api_root = cmf_served.base_url
+        notifier.start()
+        stack.callback(notifier.close)
         yield RunningReference(cmf_served.base_url, ca_served.base_url, ca, store, config, workdir)

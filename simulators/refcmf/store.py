@@ -25,6 +25,8 @@ CREATE TABLE IF NOT EXISTS certificates (
   serial TEXT PRIMARY KEY, issuer TEXT NOT NULL, subject TEXT NOT NULL, vnfci_id TEXT NOT NULL,
   owner TEXT NOT NULL, cert_type TEXT NOT NULL, not_after TEXT NOT NULL,
   revoked INTEGER NOT NULL DEFAULT 0, der BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS subscriptions (
+  id TEXT PRIMARY KEY, owner TEXT NOT NULL, body TEXT NOT NULL, created TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS transactions (
   txid TEXT PRIMARY KEY, owner TEXT NOT NULL, state TEXT NOT NULL, polls_left INTEGER NOT NULL,
   request TEXT NOT NULL, created TEXT NOT NULL);
@@ -143,6 +145,30 @@ class Store:
                 "UPDATE certificates SET revoked=1 WHERE serial=? AND issuer=?", (format(serial, "x"), issuer)
             )
 
+    def certificates(self) -> list[CertRow]:
+        with self._lock:
+            rows = self._db.execute("SELECT * FROM certificates").fetchall()
+        return [_cert_row(r) for r in rows]
+
+    # Certificate Notification subscriptions (SOL023 clause 7) ----------------------------------
+    def add_subscription(self, subscription_id: str, owner: str, body: dict[str, Any]) -> None:
+        with self._lock:
+            self._db.execute("INSERT INTO subscriptions VALUES (?,?,?,?)", (
+                subscription_id, owner, json.dumps(body), datetime.now(timezone.utc).isoformat()))
+
+    def subscriptions(self, owner: str | None = None) -> list[tuple[str, str, dict[str, Any]]]:
+        """(id, owner, stored body) in creation order, of one owner or of all."""
+        sql, args = "SELECT id, owner, body FROM subscriptions", ()
+        if owner is not None:
+            sql, args = sql + " WHERE owner=?", (owner,)
+        with self._lock:
+            rows = self._db.execute(sql + " ORDER BY created, id", args).fetchall()
+        return [(r[0], r[1], json.loads(r[2])) for r in rows]
+
+    def delete_subscription(self, subscription_id: str) -> None:
+        with self._lock:
+            self._db.execute("DELETE FROM subscriptions WHERE id=?", (subscription_id,))
+
     # pending CMP transactions -----------------------------------------------------------
     def put_transaction(self, txid: bytes, owner: str, state: str, polls_left: int, request: dict[str, Any]) -> None:
         with self._lock:
@@ -163,7 +189,7 @@ class Store:
         with self._lock:
             return {
                 t: self._db.execute(f"SELECT * FROM {t} ORDER BY 1").fetchall()
-                for t in ("subjects", "vnfcis", "certificates", "transactions")
+                for t in ("subjects", "vnfcis", "certificates", "transactions", "subscriptions")
             }
 
 

@@ -1,0 +1,124 @@
+"""The VNFM's notification endpoint (SOL023 7.5.5): served by the harness, called by the CMF.
+
+One server, several callback URIs (``/notify/{name}``), one per subscription the scenario
+creates, so every request is attributable to its subscription whatever the SUT writes in the
+body. GET is the endpoint test (204, or a configured failure status), POST a notification (204,
+or a configured number of failures first, to observe redelivery); other methods get 405 as
+7.5.5.3.3-5 require of the VNFM. Everything received is recorded with its arrival time and
+goes into the run's trace as CMF -> VNFM.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from cryptography import x509
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from harness.trace import Trace
+from simulators.serve import TlsFiles, serve
+
+CHANNEL = "Cm-Vnfm Notify / HTTPS"
+
+
+@dataclass(frozen=True)
+class Received:
+    callback: str  # the {name} of /notify/{name}
+    method: str
+    at: float  # time.monotonic() on arrival
+    body: Any  # parsed JSON, or None
+    answered: int
+    client: str  # subject DN of the TLS client certificate, "" if none
+    seq: int  # trace event of the request
+
+
+@dataclass
+class _Mode:
+    test_status: int = 204
+    fail_posts: int = 0  # answer this many POSTs with 503 before accepting
+    posts: int = 0
+
+
+@dataclass
+class NotificationEndpoint:
+    trace: Trace
+    base_url: str = ""
+    _received: list[Received] = field(default_factory=list)
+    _modes: dict[str, _Mode] = field(default_factory=dict)
+    _cond: threading.Condition = field(default_factory=threading.Condition)
+
+    def url(self, name: str) -> str:
+        return f"{self.base_url}/notify/{name}"
+
+    def configure(self, name: str, *, test_status: int = 204, fail_posts: int = 0) -> str:
+        with self._cond:
+            self._modes[name] = _Mode(test_status, fail_posts)
+        return self.url(name)
+
+    def app(self) -> Starlette:
+        return Starlette(routes=[Route("/notify/{name}", self._handle,
+                                       methods=["GET", "POST", "PUT", "PATCH", "DELETE"])])
+
+    async def _handle(self, request: Request) -> Response:
+        name = request.path_params["name"]
+        raw = await request.body()
+        der = getattr(request.state, "tls_client_cert", None)
+        client = x509.load_der_x509_certificate(der).subject.rfc4514_string() if der else ""
+        seq = self.trace.record("CMF", "VNFM", "http-request", f"{request.method} {request.url.path}",
+                                channel=CHANNEL, headers=dict(request.headers),
+                                body_text=raw.decode("utf-8", "replace"))
+        with self._cond:
+            mode = self._modes.setdefault(name, _Mode())
+            if request.method == "GET":
+                status = mode.test_status
+            elif request.method == "POST":
+                mode.posts += 1
+                status = 503 if mode.posts <= mode.fail_posts else 204
+            else:
+                status = 405
+        try:
+            body = json.loads(raw) if raw else None
+        except ValueError:
+            body = None
+        self.trace.record("VNFM", "CMF", "http-response", str(status), channel=CHANNEL)
+        with self._cond:
+            self._received.append(Received(name, request.method, time.monotonic(), body, status, client, seq))
+            self._cond.notify_all()
+        # no keep-alive: the endpoint stops at the end of each scenario without waiting for the CMF's connections
+        headers = {"Connection": "close", **({"Allow": "GET, POST"} if status == 405 else {})}
+        return Response(status_code=status, headers=headers)
+
+    def received(self, callback: str | None = None, method: str | None = None) -> list[Received]:
+        with self._cond:
+            return [r for r in self._received
+                    if (callback is None or r.callback == callback) and (method is None or r.method == method)]
+
+    def wait_for(self, predicate: Callable[[list[Received]], bool], timeout: float) -> bool:
+        """Wait (at most ``timeout`` seconds) until ``predicate(everything received so far)`` holds."""
+        deadline = time.monotonic() + timeout
+        with self._cond:
+            while not predicate(list(self._received)):
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    return False
+                self._cond.wait(timeout=min(left, 0.1))
+        return True
+
+
+@contextmanager
+def notification_endpoint(trace: Trace, cert: Any, key: Any, client_ca: Any) -> Iterator[NotificationEndpoint]:
+    """Serve the endpoint on 127.0.0.1 over TLS with the VNFM's certificate; the CMF's client certificate is
+    requested (authType TLS_CERT) and recorded, not required, so that its absence is observable."""
+    endpoint = NotificationEndpoint(trace)
+    with serve(endpoint.app(), TlsFiles(cert, key, client_ca, "optional"), name="vnfm-notify") as served:
+        endpoint.base_url = served.base_url
+        yield endpoint
