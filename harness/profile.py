@@ -92,6 +92,7 @@ class Pixit:
     # of the SUT), so that expiring-soon and expiry notifications can be observed within a run; "" = none
     short_lived_san_domain: str = ""
     short_lived_seconds: float = 0.0
+    cert_profile: Path | None = None  # certificate profile JSON for the C.6 checks (default: IFA026 table C.6-1)
 
 
 @dataclass(frozen=True)
@@ -206,6 +207,7 @@ def load_profile(path: Path) -> Profile:
         notify_quiet_seconds=_get(pixit_t, "notify_quiet_seconds", float, "pixit", 1.0),
         short_lived_san_domain=_get(pixit_t, "short_lived_san_domain", str, "pixit", ""),
         short_lived_seconds=_get(pixit_t, "short_lived_seconds", float, "pixit", 0.0),
+        cert_profile=_path(base, pixit_t["cert_profile"], "pixit.cert_profile") if "cert_profile" in pixit_t else None,
     )
     for url, key in ((pixit.api_root, "api_root"), (pixit.cmp_base, "cmp_base")):
         if not url.startswith(("https://", "http://")):

@@ -12,28 +12,35 @@ harness's own binding, documented in the README and labelled as such in reports:
   -> 200 ``{"status": "revoked"}``, 409 if already revoked, 404 if unknown;
 * ``GET /ca1/v1/certificates/{serialNumber}`` -> 200 ``{"status": "good"|"revoked", ...}``.
 
+* ``GET /ca1/v1/crl/{vnfc|vnfoam}`` (DER CRL) and ``GET /ca1/v1/issuers/{vnfc|vnfoam}`` (DER CA certificate):
+  the cRLDistributionPoints and AIA caIssuers URLs of the certificates it issues (IFA026 table C.6-1); the AIA OCSP
+  URL is written but no OCSP responder is served.
+
 A vendor CMF can be pointed at this CA to make steps 3-5 of C.2.2.2 observable.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import threading
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.x509.oid import ExtendedKeyUsageOID
+from cryptography.x509.oid import AuthorityInformationAccessOID, ExtendedKeyUsageOID
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from harness.trace import Trace
-from simulators.pki import Issued
+from simulators.pki import Issued, new_key
 from simulators.x509util import san_general_names
 
+URL_LABEL = {"VNFCI_certificate": "vnfc", "VNF_OAM_certificate": "vnfoam"}
+TYPE_OF_LABEL = {v: k for k, v in URL_LABEL.items()}
 BINDING = "CA-1 (harness binding: JSON over HTTPS, see README)"
 
 
@@ -50,6 +57,8 @@ class IssuedRecord:
 class CaSimulator:
     issuing: dict[str, Issued]  # certificate type -> issuing CA
     trace: Trace | None = None
+    faults: frozenset[str] = frozenset()  # C.6 profile deviations (simulators/refcmf/faults_profile.py)
+    base_url: str = ""  # its own https://127.0.0.1:port, for the CRL and caIssuers URLs it writes
     records: dict[int, IssuedRecord] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -64,6 +73,8 @@ class CaSimulator:
     ) -> IssuedRecord:
         ca = self.issuing[cert_type]
         now = datetime.now(timezone.utc)
+        if "ca-validity-5y" in self.faults:
+            days, seconds = 5 * 365, None
         builder = (
             x509.CertificateBuilder()
             .subject_name(csr.subject)
@@ -75,18 +86,10 @@ class CaSimulator:
             .not_valid_after(now + (timedelta(seconds=seconds + 1 - now.microsecond / 1e6) if seconds
                                     else timedelta(days=days)))
             .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-            .add_extension(
-                x509.KeyUsage(True, False, False, False, False, False, False, False, False), critical=True
-            )
-            .add_extension(
-                x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH, ExtendedKeyUsageOID.CLIENT_AUTH]),
-                critical=False,
-            )
-            .add_extension(x509.SubjectKeyIdentifier.from_public_key(csr.public_key()), critical=False)
-            .add_extension(
-                x509.AuthorityKeyIdentifier.from_issuer_public_key(ca.key.public_key()), critical=False
-            )
+            .add_extension(x509.KeyUsage(True, False, False, False, False, False, False, False, False),
+                           critical="ca-ku-noncritical" not in self.faults)
         )
+        builder = self._profile_extensions(builder, ca, csr, cert_type)
         if san is not None:
             names = x509.SubjectAlternativeName(san_general_names(san))
             builder = builder.add_extension(names, critical=not csr.subject.rdns)
@@ -102,6 +105,62 @@ class CaSimulator:
             self.records[cert.serial_number] = record
         return record
 
+    def _profile_extensions(self, builder: x509.CertificateBuilder, ca: Issued, csr: x509.CertificateSigningRequest,
+                            cert_type: str) -> x509.CertificateBuilder:
+        """EKU, key identifiers, CRL distribution point and AIA as IFA026 table C.6-1 has them."""
+        usages = [ExtendedKeyUsageOID.SERVER_AUTH]
+        if "ca-eku-server-only" not in self.faults:
+            usages.append(ExtendedKeyUsageOID.CLIENT_AUTH)
+        builder = builder.add_extension(x509.ExtendedKeyUsage(usages), critical=False)
+        ski = x509.SubjectKeyIdentifier.from_public_key(csr.public_key())
+        if "ca-ski-random" in self.faults:
+            ski = x509.SubjectKeyIdentifier(os.urandom(20))
+        builder = builder.add_extension(ski, critical=False)
+        aki_key = new_key().public_key() if "ca-wrong-aki" in self.faults else ca.key.public_key()
+        builder = builder.add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(aki_key), critical=False)
+        label = URL_LABEL.get(cert_type, cert_type)
+        if "ca-no-crldp" not in self.faults:
+            point = x509.DistributionPoint([x509.UniformResourceIdentifier(f"{self.base_url}/ca1/v1/crl/{label}")],
+                                           None, None, None)
+            builder = builder.add_extension(x509.CRLDistributionPoints([point]), critical=False)
+        if "ca-no-aia" not in self.faults:
+            builder = builder.add_extension(x509.AuthorityInformationAccess([
+                x509.AccessDescription(AuthorityInformationAccessOID.CA_ISSUERS,
+                                       x509.UniformResourceIdentifier(f"{self.base_url}/ca1/v1/issuers/{label}")),
+                x509.AccessDescription(AuthorityInformationAccessOID.OCSP,
+                                       x509.UniformResourceIdentifier(f"{self.base_url}/ca1/v1/ocsp")),
+            ]), critical=False)
+        return builder
+
+    def crl(self, cert_type: str) -> x509.CertificateRevocationList:
+        """The issuing CA's current CRL (served at the cRLDistributionPoint URL)."""
+        ca = self.issuing[cert_type]
+        now = datetime.now(timezone.utc)
+        builder = (x509.CertificateRevocationListBuilder().issuer_name(ca.cert.subject).last_update(now)
+                   .next_update(now + timedelta(hours=1)))
+        with self._lock:
+            revoked = [r for r in self.records.values() if r.revoked_at is not None and r.cert_type == cert_type]
+        for record in revoked:
+            assert record.revoked_at is not None
+            builder = builder.add_revoked_certificate(
+                x509.RevokedCertificateBuilder().serial_number(record.cert.serial_number)
+                .revocation_date(record.revoked_at).build())
+        return builder.sign(ca.key, hashes.SHA256())
+
+    async def _get_crl(self, request: Request) -> Response:
+        cert_type = TYPE_OF_LABEL.get(request.path_params["label"])
+        if cert_type not in self.issuing:
+            return JSONResponse({"status": 404, "detail": "no such CRL"}, status_code=404)
+        der = self.crl(cert_type).public_bytes(serialization.Encoding.DER)
+        return Response(der, media_type="application/pkix-crl")
+
+    async def _get_issuer(self, request: Request) -> Response:
+        cert_type = TYPE_OF_LABEL.get(request.path_params["label"])
+        if cert_type not in self.issuing:
+            return JSONResponse({"status": 404, "detail": "no such CA"}, status_code=404)
+        der = self.issuing[cert_type].cert.public_bytes(serialization.Encoding.DER)
+        return Response(der, media_type="application/pkix-cert")
+
     def chain_for(self, cert_type: str) -> tuple[x509.Certificate, ...]:
         ca = self.issuing[cert_type]
         return (ca.cert, *ca.chain)
@@ -112,6 +171,8 @@ class CaSimulator:
                 Route("/ca1/v1/certificates", self._post_certificate, methods=["POST"]),
                 Route("/ca1/v1/certificates/{serial}", self._get_certificate, methods=["GET"]),
                 Route("/ca1/v1/revocations", self._post_revocation, methods=["POST"]),
+                Route("/ca1/v1/crl/{label}", self._get_crl, methods=["GET"]),
+                Route("/ca1/v1/issuers/{label}", self._get_issuer, methods=["GET"]),
             ]
         )
 

@@ -207,7 +207,7 @@ def build_test_pki() -> TestPki:
         mano_ca=mano_ca,
         cmf=make_entity(mano_ca, "cmf.nfvct.test", **loopback),
         # the VNFM also serves its notification endpoint on loopback (SOL023 7.5.5)
-        vnfm=make_entity(mano_ca, "vnfm-1.nfvct.test", dns=("vnfm-1.nfvct.test", "localhost"), ips=("127.0.0.1",)),
+        vnfm=make_entity(mano_ca, "vnfm-1.nfvct.test", dns=("vnfm-1.nfvct.test",), ips=("127.0.0.1",)),
         vnfm2=make_entity(mano_ca, "vnfm-2.nfvct.test", dns=("vnfm-2.nfvct.test",)),
         ca_server=make_entity(mano_ca, "ca.nfvct.test", **loopback),
         operator_root=operator_root,

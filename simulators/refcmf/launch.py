@@ -46,11 +46,12 @@ def run_reference(
 ) -> Iterator[RunningReference]:
     fault_registry.validate(faults)
     files = pki.write(workdir / "pki")
-    ca = CaSimulator(issuing=pki.issuing, trace=trace)
+    ca = CaSimulator(issuing=pki.issuing, trace=trace, faults=faults)
     with ExitStack() as stack:
         ca_served = stack.enter_context(
             serve(ca.app(), TlsFiles(files["ca_server.crt"], files["ca_server.key"], files["mano_root.crt"]), name="ca")
         )
+        ca.base_url = ca_served.base_url
         config = RefCmfConfig(
             db_path=db_path or workdir / "refcmf.sqlite3",
             signer=pki.cmf,
