@@ -83,8 +83,9 @@ def opinion(check: str, findings: tuple[Finding, ...], our_verdict_passed: bool)
     if our_verdict_passed and bad:
         return "pkilint DISAGREES: " + "; ".join(str(f) for f in bad)
     if not our_verdict_passed and not bad:
-        seen = ", ".join(f.code for f in related) or "nothing"
-        return f"pkilint DISAGREES: no finding on this field (it reports {seen}; it does not check this C.6 rule)"
+        if related:
+            return "pkilint notes only: " + "; ".join(str(f) for f in related)
+        return "pkilint DISAGREES: no finding on this field (RFC 5280 linting does not cover this C.6 rule)"
     if bad:
         return "pkilint agrees: " + "; ".join(str(f) for f in bad)
     info = [f.code for f in related]
