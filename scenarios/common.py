@@ -16,6 +16,7 @@ from harness.recorder import PreconditionFailed, Recorder
 from harness.checks.cmp_checks import describe_cmp, first_status
 from harness.checks.cmp_header_checks import HEADER_CHECKS
 from harness.checks.registry import Observation
+from simulators.pki import new_key
 from simulators.vnfm import CmpExchange, VnfmClient, make_csr, seqs_of
 
 
@@ -86,6 +87,7 @@ class Obtained:
     how: str
     budget_exhausted: bool = False  # the harness's own polling bound stopped the polling
     confirmation: CmpExchange | None = None  # certConf/pkiConf, when implicit confirmation was not granted
+    key: Any = None  # the VNFCI private key the consumer generated (memory only; never traced)
 
     @property
     def seqs(self) -> tuple[int, ...]:
@@ -116,7 +118,8 @@ def obtain(
 ) -> Obtained:
     """Send a p10cr for the registered VNFCI; follow 202 + polling (SOL023 5.3.3) to the end."""
     client = client or ctx.vnfm
-    csr, csr_der = make_csr(reg.data.get("subjectName"), reg.data["subjectAlternateName"])
+    key = new_key()
+    csr, csr_der = make_csr(reg.data.get("subjectName"), reg.data["subjectAlternateName"], key=key)
     first = client.p10cr(cert_type, csr_der, vnfci_id=reg.vnfci_id, chain_request=chain_request,
                          implicit_confirm=implicit_confirm)
     if on_first is not None:
@@ -160,7 +163,7 @@ def obtain(
     if exhausted:
         how += (f"; polling stopped by the harness's bound (pixit.max_polls {ctx.profile.pixit.max_polls}, "
                 f"pixit.max_poll_seconds {ctx.profile.pixit.max_poll_seconds})")
-    return Obtained(cert, csr, first, last, polls, how, exhausted, confirmed)
+    return Obtained(cert, csr, first, last, polls, how, exhausted, confirmed, key)
 
 
 def vnfm2_trusted(ctx: RunContext, rec: Recorder, cert_type: str) -> tuple[bool, str]:

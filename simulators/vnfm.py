@@ -197,13 +197,14 @@ def make_csr(
     sans: list[str],
     *,
     break_pop: bool = False,
+    key: Any = None,
 ) -> tuple[x509.CertificateSigningRequest, bytes]:
     """A VNFCI key pair and PKCS#10 request (the consumer generates both, C.2.2.2 step 0).
 
     With ``break_pop`` the self-signature is made invalid (last signature octet flipped),
     the "CSR that fails validation" branch of C.2.2.2 step 2. Returns (parsed CSR, DER).
     """
-    key = new_key()
+    key = key or new_key()
     csr = (
         x509.CertificateSigningRequestBuilder()
         .subject_name(subject_from_data(subject_name))

@@ -2,6 +2,19 @@
 
 from __future__ import annotations
 
-from simulators.refcmf.faults_base import Fault
+from simulators.refcmf.faults_base import Fault as _Fault
 
-FAULTS: tuple[Fault, ...] = ()
+ONLY = "installation"  # the installation scenarios: no other scenario uses these simulators
+
+
+def Fault(name: str, requirements: tuple[str, ...], description: str) -> _Fault:  # noqa: N802
+    return _Fault(name, requirements, description, ONLY)
+
+
+FAULTS: tuple[_Fault, ...] = (
+    Fault("vnfm-keeps-key", ("Vnfm.Sc.005",),
+          "The simulated VNFM keeps VNFCI private keys after the install attempts and the retention time."),
+    Fault("vim-keeps-key", ("Vim.Sc.008",), "The simulated VIM keeps the private key after installing it."),
+    Fault("vnfi-no-chain", ("IFA026:C.2.2.3.5:installed", "IFA026:C.3.2.3.5:installed", "IFA026:C.2.2.4.5:installed"),
+          "The simulated VNFCI installs the certificate without its chain (serves the leaf only)."),
+)
