@@ -45,16 +45,19 @@ BINDINGS = (
 
 
 def select(scenarios: Sequence[Scenario], pattern: str | None) -> list[Scenario]:
-    """-k PATTERN: substring or glob over scenario id and title, case-insensitive; 'not X' excludes."""
+    """-k PATTERN: substring or glob over scenario id and title, case-insensitive; 'A|B' matches either,
+    'not X' (or 'not A|B') excludes."""
     if not pattern:
         return list(scenarios)
     negate = pattern.startswith("not ")
-    needle = pattern[4:] if negate else pattern
-    needle = needle.lower()
+    needles = [n.strip().lower() for n in (pattern[4:] if negate else pattern).split("|") if n.strip()]
+
+    def one(text: str, needle: str) -> bool:
+        return fnmatch.fnmatch(text, f"*{needle}*") if any(c in needle for c in "*?[") else needle in text
 
     def hit(s: Scenario) -> bool:
         text = f"{s.id} {s.title}".lower()
-        return fnmatch.fnmatch(text, f"*{needle}*") if any(c in needle for c in "*?[") else needle in text
+        return any(one(text, needle) for needle in needles)
 
     return [s for s in scenarios if hit(s) != negate]
 

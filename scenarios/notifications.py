@@ -100,7 +100,8 @@ def run_manage(ctx: RunContext, rec: Recorder) -> None:
         rec.check("cns-query-filter", Observation(response=filtered, facts={"wanted": sub_id},
                                                   trace_seqs=seqs_of(filtered)), step="7")
         bad = ctx.vnfm.request("GET", SUBS, params={"filter": "(eq,id"})
-        rec.check("cns-query-bad-filter", Observation(response=bad, trace_seqs=seqs_of(bad)), step="7")
+        rec.check("cns-query-bad-filter", Observation(response=bad, facts={"value": "(eq,id", "control": filtered},
+                                                      trace_seqs=seqs_of(bad)), step="7")
         _methods(ctx, rec, f"{SUBS}/{sub_id}")
         rec.step("8")
         read = ctx.vnfm.request("GET", f"{SUBS}/{sub_id}")

@@ -26,6 +26,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from cryptography import x509
+from cryptography.hazmat.primitives import serialization
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -86,6 +88,10 @@ class Vnfci:
 
     def install(self, cert_pem: str, key_pem: str, chain: list[str]) -> str:
         """Install and start serving; the key file lives only in the VNFCI's own directory. Returns its URL."""
+        cert = x509.load_pem_x509_certificate(cert_pem.encode())
+        key = serialization.load_pem_private_key(key_pem.encode(), password=None)
+        if cert.public_key() != key.public_key():
+            raise RuntimeError("the certificate does not certify the private key")
         ident = uuid.uuid4().hex[:8]
         cert_file, key_file = self._dir / f"{ident}.crt", self._dir / f"{ident}.key"
         cert_file.write_text(cert_pem + "".join(chain))
@@ -132,8 +138,12 @@ class InstallSimulators:
             self.fail_allocations -= 1
             return JSONResponse({"status": 503, "detail": "no compute capacity (simulated)"}, status_code=503)
         self.vim_keys.put(vnfc, key)  # the VIM handles the key only to install it (Vim.Sc.007)
-        address = self._vnfci.install(cert, key, chain)  # C.2.2.3 step 1: instantiate and install
-        self.vim_keys.delete(vnfc)  # Vim.Sc.008: deleted once the installation attempt has been made
+        try:
+            address = self._vnfci.install(cert, key, chain)  # C.2.2.3 step 1: instantiate and install
+        except RuntimeError as exc:  # e.g. the certificate does not belong to the private key
+            return JSONResponse({"status": 422, "detail": f"installation failed: {exc}"}, status_code=422)
+        finally:
+            self.vim_keys.delete(vnfc)  # Vim.Sc.008: deleted once the installation attempt has been made
         return JSONResponse({"computeId": str(uuid.uuid4()), "vnfcAddress": address}, status_code=201)
 
     async def _configure(self, request: Request) -> Response:
@@ -141,7 +151,10 @@ class InstallSimulators:
             _, cert, key, chain = self._credentials(await request.json())
         except ValueError as exc:
             return JSONResponse({"status": 400, "detail": str(exc)}, status_code=400)
-        return JSONResponse({"vnfcAddress": self._vnfci.install(cert, key, chain)})
+        try:
+            return JSONResponse({"vnfcAddress": self._vnfci.install(cert, key, chain)})
+        except RuntimeError as exc:
+            return JSONResponse({"status": 422, "detail": f"installation failed: {exc}"}, status_code=422)
 
 
 def start_install_simulators(stack: ExitStack, workdir: Path, tls: TlsFiles,

@@ -1,5 +1,6 @@
-"""Every check can fail: each reference-CMF fault FAILs exactly the requirements it declares,
-the clean reference FAILs none, and every registered check FAILs under at least one fault."""
+"""Every check can fail: each reference fault FAILs exactly the requirements it declares (over the
+scenarios it can affect, its ``only`` pattern), the clean reference FAILs none over every scenario,
+and every registered check FAILs under at least one fault."""
 
 from __future__ import annotations
 

@@ -52,6 +52,15 @@ EXPECTED = {
     "RFC9810:5.2.3:badMessageCheck": "FAIL",
     "RFC9483:3.5:malformed": "INCONCLUSIVE",
     "RFC9483:3.6.4:unsupported-body": "NOT APPLICABLE",
+    # C.6 profile on the mock's fixed response certificate (made by this test, a TLS-client-only entity
+    # certificate without CRL DP or AIA; its issuing CA comes in extraCerts, so AKI is judged):
+    "IFA026:C.6:validity": "PASS",
+    "IFA026:C.6:key-usage": "PASS",
+    "IFA026:C.6:subject-key-identifier": "PASS",
+    "IFA026:C.6:extended-key-usage": "FAIL",
+    "IFA026:C.6:crl-distribution-point": "FAIL",
+    "IFA026:C.6:authority-info-access": "FAIL",
+    "IFA026:C.6:authority-key-identifier": "PASS",
 }
 
 
@@ -94,6 +103,7 @@ name = "OpenSSL {subprocess.run(['openssl', 'version'], capture_output=True, tex
 [pics]
 cert_types = ["VNFCI_certificate"]
 rest_registration = false
+cert_notifications = false
 [pixit]
 api_root = "http://127.0.0.1:{port}"
 cmp_base = "http://127.0.0.1:{port}/pkix"

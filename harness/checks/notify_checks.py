@@ -22,7 +22,7 @@ from harness.checks.registry import (
     passed,
     verdict_of,
 )
-from harness.checks.rest_checks import _method_405, problem_details_issue
+from harness.checks.rest_checks import _expect_400, _method_405, problem_details_issue
 from simulators.notify_endpoint import Received
 
 NOTIFICATION_TYPE = "CertificateLifecycleStateChangeNotification"
@@ -191,12 +191,7 @@ def cns_query_filter(obs: Observation) -> Result:
 @check("cns-query-bad-filter", "SOL023:7.5.3.3.2:bad-filter")
 def cns_query_bad_filter(obs: Observation) -> Result:
     """An invalid filter expression on GET subscriptions is answered 400 with a ProblemDetails."""
-    response = obs.response
-    expected = "400 Bad Request with a ProblemDetails"
-    if response is None or response.status_code != 400:
-        return failed(expected, describe_response(response))
-    issue = problem_details_issue(response)
-    return verdict_of(issue is None, expected, issue or describe_response(response))
+    return _expect_400(obs, "the invalid filter")
 
 
 @check("cns-read", "SOL023:7.5.4.3.2:ok")

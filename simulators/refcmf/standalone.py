@@ -7,7 +7,7 @@ import threading
 from pathlib import Path
 
 from simulators.pki import build_test_pki
-from simulators.refcmf.launch import run_reference
+from simulators.refcmf.launch import SHORT_LIVED_DOMAIN, SHORT_LIVED_SECONDS, run_reference
 
 PROFILE = """# Profile for the reference CMF started by `nfvct serve-reference` (generated).
 [sut]
@@ -25,6 +25,8 @@ api_root = "{api_root}"
 cmp_base = "{cmp_base}"
 server_ca = "pki/mano_root.crt"
 ca_trust_anchors = ["pki/operator_root.crt"]
+short_lived_san_domain = "{short_domain}"
+short_lived_seconds = {short_seconds}
 
 [pixit.expected_issuers]
 {issuers}
@@ -42,7 +44,8 @@ key = "pki/vnfm2.key"
 def write_profile(state: Path, api_root: str, cmp_base: str, deferred: list[str], issuers: dict[str, str]) -> Path:
     path = state / "profile.toml"
     lines = "\n".join(f'{k} = "{v}"' for k, v in issuers.items())
-    path.write_text(PROFILE.format(api_root=api_root, cmp_base=cmp_base, deferred=deferred, issuers=lines))
+    path.write_text(PROFILE.format(api_root=api_root, cmp_base=cmp_base, deferred=deferred, issuers=lines,
+                                   short_domain=SHORT_LIVED_DOMAIN, short_seconds=SHORT_LIVED_SECONDS))
     return path
 
 
