@@ -1,6 +1,7 @@
 """pkilint (RFC 5280 certificate linter) as an independent second opinion on every obtained certificate.
 
-Same validator set as pkilint's ``lint_pkix_cert``; findings of severity WARNING and above are
+Same validator sets as pkilint's ``lint_pkix_cert`` and, with the issuing CA certificate,
+``lint_pkix_signer_signee_cert_chain``; findings of severity WARNING and above are
 reported, plus the INFO findings our checks can be compared with (e.g. SKI method 1 identified).
 """
 
@@ -19,8 +20,8 @@ AREAS: dict[str, tuple[str, ...]] = {
     "c6-validity": ("validity",),
     "c6-key-usage": ("pkix.key_usage", "keyusage", "key_usage_"),
     "c6-extended-key-usage": ("extended_key_usage", "eku"),
-    "c6-authority-key-identifier": ("authority_key_identifier",),
-    "c6-subject-key-identifier": ("subject_key_identifier",),
+    "c6-authority-key-identifier": ("authority_key_identifier", "issuer_and_subject_key_identifier"),
+    "c6-subject-key-identifier": ("pkix.subject_key_identifier", "unknown_subject_key_identifier"),
     "c6-crl-distribution-point": ("crl_distribution", "cdp"),
     "c6-authority-info-access": ("authority_information_access", "aia"),
 }
@@ -64,6 +65,32 @@ def _lint_der(der: bytes) -> tuple[Finding, ...]:
             out.append(Finding(str(description.finding.severity), description.finding.code,
                                description.message or "", str(result.node.path)))
     return tuple(out)
+
+
+@functools.lru_cache(maxsize=256)
+def _lint_pair(issuer_der: bytes, subject_der: bytes) -> tuple[Finding, ...]:
+    """pkilint's lint_pkix_signer_signee_cert_chain on one issuer -> subject pair."""
+    from pkilint import loader
+    from pkilint.bin import lint_pkix_signer_signee_cert_chain as chain
+
+    collection: dict[str, Any] = {}
+    try:
+        load = loader.RFC5280CertificateDocumentLoader().load_der_document
+        issuer = collection["issuer"] = load(issuer_der, "issuer.der", "issuer", collection)
+        subject = collection["subject"] = load(subject_der, "subject.der", "subject", collection)
+        results = chain.create_decoder_validation_container().validate(issuer.root)
+        results += chain.create_decoder_validation_container().validate(subject.root)
+        results += chain.create_issuer_validation_container().validate(issuer.root)
+        results += chain.create_subject_validation_container().validate(subject.root)
+    except Exception as exc:
+        return (Finding("FATAL", "pkilint.chain_load_failed", f"{type(exc).__name__}: {exc}", ""),)
+    return tuple(Finding(str(d.finding.severity), d.finding.code, d.message or "", f"chain:{r.node.path}")
+                 for r in results for d in r.finding_descriptions)
+
+
+def lint_chain(issuer: x509.Certificate, subject: x509.Certificate) -> tuple[Finding, ...]:
+    """Findings of the issuer/subject pair linter (name chaining, key identifiers, signature)."""
+    return _lint_pair(issuer.public_bytes(Encoding.DER), subject.public_bytes(Encoding.DER))
 
 
 def lint(cert: x509.Certificate) -> tuple[Finding, ...]:

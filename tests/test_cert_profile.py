@@ -28,8 +28,9 @@ def _issue(faults: frozenset[str] = frozenset()) -> tuple[x509.Certificate, x509
 
 
 def _verdicts(cert: x509.Certificate, issuer: x509.Certificate | None) -> dict[str, tuple[Verdict, str]]:
+    findings = lint.lint(cert) + (lint.lint_chain(issuer, cert) if issuer is not None else ())
     facts = {"cert": cert, "cert_type": "VNFCI_certificate", "profile": load_profile(), "issuer": issuer,
-             "lint": lint.lint(cert)}
+             "lint": findings}
     out = {}
     for name in CHECKS:
         result = REGISTRY[name].func(Observation(facts=facts))
@@ -69,6 +70,10 @@ def test_pkilint_opinion_is_reported_both_ways() -> None:
     cert, issuer = _issue(frozenset({"ca-ku-noncritical"}))
     _, text = _verdicts(cert, issuer)["c6-key-usage"]
     assert "pkilint agrees: WARNING pkix.key_usage_extension_not_critical" in text
+    cert, issuer = _issue(frozenset({"ca-wrong-aki"}))  # the chain linter sees it too
+    _, text = _verdicts(cert, issuer)["c6-authority-key-identifier"]
+    assert "pkilint agrees: ERROR pkix.issuer_and_subject_key_identifier_not_equal" in text
+    assert lint.lint_chain(*_issue()[::-1]) == ()
     cert, issuer = _issue(frozenset({"ca-no-crldp"}))
     _, text = _verdicts(cert, issuer)["c6-crl-distribution-point"]
     assert "pkilint DISAGREES" in text  # a C.6 rule RFC 5280 linting does not cover

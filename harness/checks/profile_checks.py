@@ -174,7 +174,9 @@ def check_issued(ctx: RunContext, rec: Recorder, issued: Sequence[IssuedCert]) -
         rec.skip_remaining(CHECKS, Verdict.ERROR, f"certificate profile not loadable: {exc}")
         return
     for item in issued:
-        facts = {"cert": item.cert, "cert_type": item.cert_type, "profile": profile,
-                 "issuer": _issuer(ctx, item), "lint": lint.lint(item.cert)}
+        issuer = _issuer(ctx, item)
+        findings = lint.lint(item.cert) + (lint.lint_chain(issuer, item.cert) if issuer is not None else ())
+        facts = {"cert": item.cert, "cert_type": item.cert_type, "profile": profile, "issuer": issuer,
+                 "lint": findings}
         for name in CHECKS:
             rec.check(name, Observation(facts=facts, trace_seqs=item.seqs))
