@@ -194,6 +194,17 @@ def header_checks(ctx: RunContext, rec: Recorder, exchange: CmpExchange, step: s
             ctx.seen_nonces.add(message.sender_nonce)
 
 
+def probe_methods(ctx: RunContext, rec: Recorder, resource: str, checks: tuple[tuple[str, str], ...],
+                  step: str) -> None:
+    """Unsupported methods on a resource, each judged by its 405 check; a GET on it is the control."""
+    control = ctx.vnfm.request("GET", resource)
+    for method, name in checks:
+        response = ctx.vnfm.request(method, resource, json=None if method == "DELETE" else {})
+        rec.check(name, Observation(response=response, facts={"method": method, "resource": resource,
+                                                              "control": control},
+                                    trace_seqs=seqs_of(response)), step=step)
+
+
 def note_stimulus(rec: Recorder, step: str, response: httpx.Response | None, what: str) -> None:
     """The harness's own stimulus at a step: PASS if sent and answered, INCONCLUSIVE if not."""
     if response is None:

@@ -12,7 +12,8 @@ from __future__ import annotations
 import socket
 import ssl
 import time
-from contextlib import ExitStack
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from functools import partial
 
 import httpx
@@ -26,7 +27,7 @@ from harness.recorder import PreconditionFailed, Recorder
 from harness.trace import trace_hooks
 from scenarios.common import Obtained, Scenario, json_body, note_stimulus, obtain, register
 from scenarios.flows_installation import C_2_2_3, C_2_2_4, C_3_2_3
-from simulators.install_sim import KeyStore, start_install_simulators
+from simulators.install_sim import InstallSimulators, KeyStore, start_install_simulators
 from simulators.serve import TlsFiles
 from simulators.vnfm import seqs_of
 
@@ -82,7 +83,11 @@ def _judge_installed(ctx: RunContext, rec: Recorder, name: str, step: str, addre
                                 trace_seqs=seqs), step=step)
 
 
-def run_during_instantiation(cert_type: str, check_name: str, ctx: RunContext, rec: Recorder) -> None:
+@contextmanager
+def _installing(ctx: RunContext, rec: Recorder, cert_type: str, receiver: str,
+                channel: str) -> Iterator[tuple[str, Obtained, list[str], KeyStore, InstallSimulators, str, httpx.Client]]:
+    """Pre-conditions met (credentials obtained, held by the VNFM's key store), the VIM/VNFI served, the VNFM's
+    client to ``receiver``: (vnfci, obtained, chain, VNFM key store, simulators, their base URL, client)."""
     assert ctx.workdir is not None
     rec.step("pre-condition")
     vnfci, obtained, key_pem, chain = _credentials(ctx, rec, cert_type)
@@ -92,8 +97,13 @@ def run_during_instantiation(cert_type: str, check_name: str, ctx: RunContext, r
     with ExitStack() as stack:
         sims, base = start_install_simulators(stack, ctx.workdir, TlsFiles(
             pki / "ca_server.crt", pki / "ca_server.key", pki / "mano_root.crt"), ctx.faults)
+        yield vnfci, obtained, chain, vnfm_keys, sims, base, stack.enter_context(_client(ctx, receiver, channel))
+
+
+def run_during_instantiation(cert_type: str, check_name: str, ctx: RunContext, rec: Recorder) -> None:
+    with _installing(ctx, rec, cert_type, "VIM", VI_VNFM) as setup:
+        vnfci, obtained, chain, vnfm_keys, sims, base, client = setup
         sims.fail_allocations = 1  # the first attempt fails: the VNFM retries, within its MAX_ATTEMPTS
-        client = stack.enter_context(_client(ctx, "VIM", VI_VNFM))
         response, attempts = None, 0
         rec.step("0")
         while (key := vnfm_keys.get_for_attempt(vnfci)) is not None:
@@ -122,16 +132,8 @@ def run_during_instantiation(cert_type: str, check_name: str, ctx: RunContext, r
 
 
 def run_after_instantiation(ctx: RunContext, rec: Recorder) -> None:
-    assert ctx.workdir is not None
-    rec.step("pre-condition")
-    vnfci, obtained, key_pem, chain = _credentials(ctx, rec, "VNFCI_certificate")
-    vnfm_keys = KeyStore(MAX_ATTEMPTS, RETENTION, keep_forever="vnfm-keeps-key" in ctx.faults)
-    vnfm_keys.put(vnfci, key_pem)
-    pki = ctx.workdir / "pki"
-    with ExitStack() as stack:
-        _, base = start_install_simulators(stack, ctx.workdir, TlsFiles(
-            pki / "ca_server.crt", pki / "ca_server.key", pki / "mano_root.crt"), ctx.faults)
-        client = stack.enter_context(_client(ctx, "VNFI", VE_VNFM))
+    with _installing(ctx, rec, "VNFCI_certificate", "VNFI", VE_VNFM) as setup:
+        vnfci, obtained, chain, vnfm_keys, _, base, client = setup
         rec.step("0")
         key = vnfm_keys.get_for_attempt(vnfci)
         if key is None:

@@ -15,7 +15,8 @@ from harness.recorder import PreconditionFailed, Recorder
 from scenarios import flows
 from harness.checks.cmp_checks import describe_cmp, first_status
 from harness.checks.cmp_header_checks import HEADER_CHECKS
-from scenarios.common import Registered, Scenario, header_checks, note_stimulus, obtain, register, vnfm2_trusted
+from scenarios.common import (Registered, Scenario, header_checks, note_stimulus, obtain, probe_methods, register,
+                              vnfm2_trusted)
 from simulators import cmp
 from simulators.pki import new_key
 from simulators.vnfm import CmpExchange, make_csr, seqs_of
@@ -175,7 +176,7 @@ def run_query_certificate(ctx: RunContext, rec: Recorder) -> None:
         raise PreconditionFailed(f"the CSR was not deferred: {obtained.how}")
     if obtained.polls:
         first_poll = obtained.polls[0]["exchange"]
-        rec.note("1", Verdict.PASS, f"waited checkAfter before polling")
+        rec.note("1", Verdict.PASS, "waited checkAfter before polling")
         rec.check("poll-response", Observation(response=first_poll.response, message=first_poll.message,
                                                trace_seqs=first_poll.seqs), step="3")
         header_checks(ctx, rec, first_poll, "3")
@@ -192,21 +193,12 @@ def run_resource_rules(ctx: RunContext, rec: Recorder) -> None:
     major = ctx.vnfm.request("GET", "/nfv-cert/v1/api_versions")
     rec.check("api-versions-v1", Observation(response=major, trace_seqs=seqs_of(major)), step="5.6.3.2")
     rec.step("5.6.3.3.3")
-    base = "/nfv-cert/v1/subjects"
-    control = ctx.vnfm.request("GET", base)
-    for method, name in (("PUT", "subjects-put-405"), ("PATCH", "subjects-patch-405"),
-                         ("DELETE", "subjects-delete-405")):
-        response = ctx.vnfm.request(method, base, json={} if method != "DELETE" else None)
-        rec.check(name, Observation(response=response, facts={"method": method, "resource": base, "control": control},
-                                    trace_seqs=seqs_of(response)), step="5.6.3.3.3")
+    probe_methods(ctx, rec, "/nfv-cert/v1/subjects", (("PUT", "subjects-put-405"), ("PATCH", "subjects-patch-405"),
+                                                      ("DELETE", "subjects-delete-405")), "5.6.3.3.3")
     reg = register(ctx, rec, ctx.profile.pics.cert_types[0])
     rec.step("5.6.3.4.3")
-    control = ctx.vnfm.request("GET", reg.url)
-    for method, name in (("POST", "subject-post-405"), ("PUT", "subject-put-405"), ("PATCH", "subject-patch-405")):
-        response = ctx.vnfm.request(method, reg.url, json={})
-        rec.check(name, Observation(response=response, facts={"method": method, "resource": reg.url,
-                                                              "control": control},
-                                    trace_seqs=seqs_of(response)), step="5.6.3.4.3")
+    probe_methods(ctx, rec, reg.url, (("POST", "subject-post-405"), ("PUT", "subject-put-405"),
+                                      ("PATCH", "subject-patch-405")), "5.6.3.4.3")
 
 
 def _probe(rec: Recorder, name: str, step: str, send: Callable[[], tuple[httpx.Response, Any]]) -> None:

@@ -19,7 +19,7 @@ def run_reference(*faults: str) -> RunResult:
 
     key = tuple(sorted(faults))
     if key not in _RUNS:
-        pattern = BY_NAME[key[0]].only or None if len(key) == 1 else None
+        pattern = (BY_NAME[key[0]].only or None) if len(key) == 1 else None
         _RUNS[key] = run(None, faults=key, seed=1234, reference_check_after=0,  # polling without the waits
                          pattern=pattern)
     return _RUNS[key]

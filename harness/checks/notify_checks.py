@@ -10,8 +10,6 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-import httpx
-
 from harness.checks.registry import (
     Observation,
     Result,
@@ -22,20 +20,11 @@ from harness.checks.registry import (
     passed,
     verdict_of,
 )
-from harness.checks.rest_checks import _expect_400, _method_405, problem_details_issue
+from harness.checks.rest_checks import _expect_400, _json, _method_405, problem_details_issue, version_1_0_0
 from simulators.notify_endpoint import Received
 
 NOTIFICATION_TYPE = "CertificateLifecycleStateChangeNotification"
 MANDATORY = ("id", "notificationType", "subscriptionId", "timeStamp", "certificateState", "certificateId")
-
-
-def _json(response: httpx.Response | None) -> Any:
-    if response is None:
-        return None
-    try:
-        return response.json()
-    except ValueError:
-        return None
 
 
 def _self_href(body: Any) -> str:
@@ -65,13 +54,7 @@ def _states(received: list[Received], serial: int) -> list[str]:
 @check("cns-api-versions", "SOL023:7.2:version")
 def cns_api_versions(obs: Observation) -> Result:
     """api_versions of certnotify announces 1.0.0 under uriPrefix /certnotify/v1."""
-    body = _json(obs.response) if obs.response is not None and obs.response.status_code == 200 else None
-    expected = 'apiVersions containing "1.0.0" and a uriPrefix ending in /certnotify/v1'
-    if not isinstance(body, dict):
-        return failed(expected, describe_response(obs.response))
-    versions = [v.get("version") for v in body.get("apiVersions", []) if isinstance(v, dict)]
-    ok = "1.0.0" in versions and str(body.get("uriPrefix", "")).endswith("/certnotify/v1")
-    return verdict_of(ok, expected, f"uriPrefix {body.get('uriPrefix')!r}, versions {versions}")
+    return version_1_0_0(obs, "certnotify")
 
 
 @check("cns-endpoint-tested", "SOL023:7.3.1:endpoint-test")

@@ -20,7 +20,9 @@ from harness.checks.registry import (
 from simulators import sol013
 
 
-def _json(response: httpx.Response) -> Any:
+def _json(response: httpx.Response | None) -> Any:
+    if response is None:
+        return None
     try:
         return response.json()
     except ValueError:
@@ -87,17 +89,22 @@ def cm_vnfm_interface(obs: Observation) -> Result:
     return verdict_of(ok, expected, describe_response(response))
 
 
-@check("api-versions-v1", "SOL023:5.6.2:version")
-def api_versions_v1(obs: Observation) -> Result:
-    """api_versions announces version 1.0.0 under uriPrefix /nfv-cert/v1."""
+def version_1_0_0(obs: Observation, api_name: str) -> Result:
+    """{apiRoot}/{api_name}/v1/api_versions announces 1.0.0 under uriPrefix /{api_name}/v1 (SOL013 9.3)."""
     response = obs.response
-    expected = 'apiVersions containing "1.0.0" and a uriPrefix ending in /nfv-cert/v1'
+    expected = f'apiVersions containing "1.0.0" and a uriPrefix ending in /{api_name}/v1'
     body = _json(response) if response is not None and response.status_code == 200 else None
     if not isinstance(body, dict):
         return failed(expected, describe_response(response))
     versions = [v.get("version") for v in body.get("apiVersions", []) if isinstance(v, dict)]
-    ok = "1.0.0" in versions and str(body.get("uriPrefix", "")).endswith("/nfv-cert/v1")
+    ok = "1.0.0" in versions and str(body.get("uriPrefix", "")).endswith(f"/{api_name}/v1")
     return verdict_of(ok, expected, f"uriPrefix {body.get('uriPrefix')!r}, versions {versions}")
+
+
+@check("api-versions-v1", "SOL023:5.6.2:version")
+def api_versions_v1(obs: Observation) -> Result:
+    """api_versions announces version 1.0.0 under uriPrefix /nfv-cert/v1."""
+    return version_1_0_0(obs, "nfv-cert")
 
 
 @check("register-created", "SOL023:5.6.3.3.3.1:created")

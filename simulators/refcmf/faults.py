@@ -8,7 +8,7 @@ runs every fault and asserts the set of FAILed requirements equals this list exa
 from __future__ import annotations
 
 from simulators.refcmf import faults_install, faults_notify, faults_profile
-from simulators.refcmf.faults_base import Fault
+from simulators.refcmf.faults_base import Fault, scoped
 
 
 _M405 = (
@@ -130,8 +130,7 @@ _CORE: tuple[Fault, ...] = (
 # and the installation use cases (simulated VNFM/VIM/VNFI, no CMF involved).
 # The CMF's own faults are proven over the Certificate Management scenarios; their knock-on effects on the
 # notification and installation scenarios (which consume its certificates) are not part of the declared lists.
-_CORE = tuple(Fault(f.name, f.requirements, f.description, f.only or CORE_SCENARIOS) for f in _CORE)
-FAULTS: tuple[Fault, ...] = _CORE + faults_notify.FAULTS + faults_profile.FAULTS + faults_install.FAULTS
+FAULTS: tuple[Fault, ...] = scoped(_CORE, CORE_SCENARIOS) + faults_notify.FAULTS + faults_profile.FAULTS + faults_install.FAULTS
 
 BY_NAME: dict[str, Fault] = {f.name: f for f in FAULTS}
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 
 @dataclass(frozen=True)
@@ -13,3 +13,8 @@ class Fault:
     # the scenarios the fault can affect, as a `nfvct run -k` pattern ("" = all): tests/test_faults.py runs only
     # those (the clean run covers everything); it keeps the suite fast for faults of one interface
     only: str = ""
+
+
+def scoped(faults: tuple[Fault, ...], only: str) -> tuple[Fault, ...]:
+    """The faults with ``only`` as their scenario scope, where they name none themselves."""
+    return tuple(f if f.only else replace(f, only=only) for f in faults)

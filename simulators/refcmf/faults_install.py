@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-from simulators.refcmf.faults_base import Fault as _Fault
+from simulators.refcmf.faults_base import Fault, scoped
 
 ONLY = "installation"  # the installation scenarios: no other scenario uses these simulators
 
 
-def Fault(name: str, requirements: tuple[str, ...], description: str) -> _Fault:  # noqa: N802
-    return _Fault(name, requirements, description, ONLY)
-
-
-FAULTS: tuple[_Fault, ...] = (
+FAULTS: tuple[Fault, ...] = scoped((
     Fault("vnfm-keeps-key", ("Vnfm.Sc.005",),
           "The simulated VNFM keeps VNFCI private keys after the install attempts and the retention time."),
     Fault("vim-keeps-key", ("Vim.Sc.008",), "The simulated VIM keeps the private key after installing it."),
     Fault("vnfi-no-chain", ("IFA026:C.2.2.3.5:installed", "IFA026:C.3.2.3.5:installed", "IFA026:C.2.2.4.5:installed"),
           "The simulated VNFCI installs the certificate without its chain (serves the leaf only)."),
-)
+), ONLY)

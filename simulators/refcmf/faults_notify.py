@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-from simulators.refcmf.faults_base import Fault as _Fault
+from simulators.refcmf.faults_base import Fault, scoped
 
 ONLY = "SOL023-7.3"  # the Certificate Notification scenarios: no other scenario subscribes
-
-
-def Fault(name: str, requirements: tuple[str, ...], description: str) -> _Fault:  # noqa: N802
-    return _Fault(name, requirements, description, ONLY)
 
 
 _M405 = ("SOL023:7.5.3.3.3:put-405", "SOL023:7.5.3.3.4:patch-405", "SOL023:7.5.3.3.5:delete-405",
          "SOL023:7.5.4.3.1:post-405", "SOL023:7.5.4.3.3:put-405", "SOL023:7.5.4.3.4:patch-405")
 
-FAULTS: tuple[_Fault, ...] = (
+FAULTS: tuple[Fault, ...] = scoped((
     Fault("cns-no-api-versions", ("SOL023:7.2:version",), "Serves no {apiRoot}/certnotify/v1/api_versions resource."),
     Fault("cns-no-endpoint-test", ("SOL023:7.3.1:endpoint-test",
                                    # it cannot notice a failing endpoint either:
@@ -55,4 +51,4 @@ FAULTS: tuple[_Fault, ...] = (
           "Sends FULL notifications to SHORT subscriptions."),
     Fault("cns-no-expiry-notifications", ("SOL023:7.3.2:notify", "IFA033:11.4.2.2:states"),
           "Sends no expiring-soon or expired notifications."),
-)
+), ONLY)

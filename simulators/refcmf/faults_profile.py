@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-from simulators.refcmf.faults_base import Fault as _Fault
+from simulators.refcmf.faults_base import Fault, scoped
 
 ONLY = "C.2.2.2"  # the CSR scenarios obtain certificates of every claimed type; all certificates are checked alike
 
 
-def Fault(name: str, requirements: tuple[str, ...], description: str) -> _Fault:  # noqa: N802
-    return _Fault(name, requirements, description, ONLY)
-
-
-FAULTS: tuple[_Fault, ...] = (
+FAULTS: tuple[Fault, ...] = scoped((
     Fault("ca-validity-5y", ("IFA026:C.6:validity",), "Issues end-entity certificates valid for 5 years."),
     Fault("ca-ku-noncritical", ("IFA026:C.6:key-usage",), "Marks keyUsage non-critical."),
     Fault("ca-eku-server-only", ("IFA026:C.6:extended-key-usage",),
@@ -22,4 +18,4 @@ FAULTS: tuple[_Fault, ...] = (
           "Writes a random subjectKeyIdentifier instead of RFC 5280 method (1)."),
     Fault("ca-no-crldp", ("IFA026:C.6:crl-distribution-point",), "Issues certificates without cRLDistributionPoints."),
     Fault("ca-no-aia", ("IFA026:C.6:authority-info-access",), "Issues certificates without authorityInfoAccess."),
-)
+), ONLY)

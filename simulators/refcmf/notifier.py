@@ -15,6 +15,7 @@ carry ``affectedCertificate.pkiBody.cp`` = base64 of the DER CertRepMessage that
 from __future__ import annotations
 
 import base64
+import functools
 import queue
 import ssl
 import threading
@@ -43,6 +44,7 @@ CERTNOTIFY = "/certnotify/v1"
 _PEM = Encoding.PEM
 
 
+@functools.lru_cache(maxsize=64)
 def cert_rep_message_b64(cp_pkimessage: bytes) -> str:
     """base64 of the DER CertRepMessage inside a cp PKIMessage (its body, re-tagged as a plain SEQUENCE)."""
     message, _ = der_decoder.decode(cp_pkimessage, asn1Spec=rfc9810.PKIMessage())
@@ -63,6 +65,14 @@ def matches(flt: dict[str, Any] | None, cert_type: str, state: str) -> bool:
 
 
 @dataclass
+class _Watched:
+    row: CertRow
+    soon_at: datetime  # expiring soon from here: min(30 days, half the lifetime) before notAfter
+    not_after: datetime
+    warned: bool = False  # EXPIRING_SOON notified
+
+
+@dataclass
 class _Delivery:
     url: str
     body: dict[str, Any]
@@ -75,14 +85,15 @@ class Notifier:
         self.config = config
         self.store = store
         self.api_root = api_root  # set by the launcher once the port is known
-        self._tls = ssl.create_default_context()
-        self._tls.load_verify_locations(cadata="".join(
+        # the CMF's client identity towards notification endpoints, and its trust for their servers
+        self.client_tls = ssl.create_default_context()
+        self.client_tls.load_verify_locations(cadata="".join(
             c.public_bytes(_PEM).decode() for c in config.client_trust))
-        self._tls.load_cert_chain(str(config.tls_cert), str(config.tls_key))
+        self.client_tls.load_cert_chain(str(config.tls_cert), str(config.tls_key))
         self._queue: queue.Queue[_Delivery] = queue.Queue(maxsize=10_000)
         self._stop = threading.Event()
-        self._cp: dict[int, str] = {}  # serial -> base64 CertRepMessage (for FULL notifications)
-        self._states: dict[int, str] = {}  # serial -> last lifecycle state notified
+        self._cp: dict[int, bytes] = {}  # serial -> the cp PKIMessage that delivered it (for FULL notifications)
+        self._watch: dict[int, _Watched] = {}  # certificates not yet expired or revoked, for the expiry monitor
         self._zombies: dict[str, tuple[str, dict[str, Any]]] = {}  # deleted, still notified (a fault)
         self._lock = threading.Lock()
         self.log: list[tuple[str, str, int | str]] = []  # (subscription, state, HTTP status or error)
@@ -107,15 +118,17 @@ class Notifier:
 
     # events --------------------------------------------------------------------------------
     def issued(self, row: CertRow, cp_pkimessage: bytes) -> None:
+        cert = x509.load_der_x509_certificate(row.der)
+        soon = min(EXPIRING_SOON, (cert.not_valid_after_utc - cert.not_valid_before_utc) / 2)
         with self._lock:
-            self._cp[row.serial] = cert_rep_message_b64(cp_pkimessage)
-            self._states[row.serial] = "VALID"
+            self._cp[row.serial] = cp_pkimessage
+            self._watch[row.serial] = _Watched(row, cert.not_valid_after_utc - soon, cert.not_valid_after_utc)
         if not self.config.has("cns-no-notify-issue"):
             self._event(row, "VALID", "ADDED")
 
     def revoked(self, row: CertRow) -> None:
         with self._lock:
-            self._states[row.serial] = "REVOKED"
+            self._watch.pop(row.serial, None)
         if not self.config.has("cns-no-notify-revoke"):
             self._event(row, "REVOKED", "REMOVED")
 
@@ -158,14 +171,15 @@ class Notifier:
             del body["_links"]
         if verbosity == "FULL":
             with self._lock:
-                cp = self._cp.get(row.serial, "")
-            body["affectedCertificate"] = {"id": serial, "changeType": change, "pkiBody": {"cp": cp}}
+                cp = self._cp.get(row.serial)
+            body["affectedCertificate"] = {"id": serial, "changeType": change,
+                                           "pkiBody": {"cp": cert_rep_message_b64(cp) if cp else ""}}
         return body
 
     # delivery ------------------------------------------------------------------------------
     def _deliver_loop(self) -> None:
         waiting: list[_Delivery] = []
-        with httpx.Client(verify=self._tls, timeout=5.0) as client:
+        with httpx.Client(verify=self.client_tls, timeout=5.0) as client:
             while not self._stop.is_set():
                 now = time.monotonic()
                 due = [d for d in waiting if d.not_before <= now]
@@ -194,29 +208,15 @@ class Notifier:
 
     # expiring-soon / expired ------------------------------------------------------------------
     def _monitor_loop(self) -> None:
-        certs: dict[int, x509.Certificate] = {}
         while not self._stop.wait(MONITOR_PERIOD):
             now = datetime.now(timezone.utc)
-            for row in self.store.certificates():
-                if row.revoked:
-                    continue
-                cert = certs.get(row.serial) or x509.load_der_x509_certificate(row.der)
-                certs[row.serial] = cert
-                lifetime = cert.not_valid_after_utc - cert.not_valid_before_utc
-                soon = min(EXPIRING_SOON, lifetime / 2)
-                with self._lock:
-                    state = self._states.get(row.serial)
-                if state is None:  # not yet announced as issued: its VALID notification comes first
-                    continue
-                new = None
-                if now >= cert.not_valid_after_utc and state != "EXPIRED":
-                    new = "EXPIRED"
-                elif now >= cert.not_valid_after_utc - soon and state == "VALID":
-                    new = "EXPIRING_SOON"
-                if new is None:
-                    continue
-                with self._lock:
-                    self._states[row.serial] = new
-                if not self.config.has("cns-no-expiry-notifications"):
-                    self._event(row, new, "MODIFIED")
-
+            with self._lock:
+                due = [(w, "EXPIRED") if now >= w.not_after else (w, "EXPIRING_SOON")
+                       for w in self._watch.values() if now >= w.not_after or (now >= w.soon_at and not w.warned)]
+                for watched, state in due:
+                    if state == "EXPIRED":
+                        del self._watch[watched.row.serial]
+                    watched.warned = True
+            if not self.config.has("cns-no-expiry-notifications"):
+                for watched, state in due:
+                    self._event(watched.row, state, "MODIFIED")

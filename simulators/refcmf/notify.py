@@ -22,7 +22,7 @@ from starlette.routing import Route
 from simulators import sol013
 from simulators.refcmf.config import CERT_TYPES, RefCmfConfig
 from simulators.refcmf.notifier import CERTNOTIFY, Notifier
-from simulators.refcmf.rest import ANONYMOUS, peer_identity
+from simulators.refcmf.rest import consumer, not_allowed
 from simulators.refcmf.store import Store
 
 STATES = ("VALID", "EXPIRING_SOON", "EXPIRED", "REVOKED")  # harness binding of PKIStatusInfoType (README)
@@ -59,7 +59,6 @@ class SubscriptionResources:
         self.config = config
         self.store = store
         self.notifier = notifier
-        self._tls = notifier._tls  # the CMF's client identity, the trust for callback servers
 
     def routes(self) -> list[Route]:
         versions = [] if self.config.has("cns-no-api-versions") else sol013.api_versions_routes(
@@ -71,14 +70,10 @@ class SubscriptionResources:
         ]
 
     def _owner(self, request: Request) -> str | None:
-        owner = peer_identity(request)
-        return ANONYMOUS if owner is None and self.config.has("no-mtls") else owner
+        return consumer(request, self.config)
 
     def _not_allowed(self, request: Request, allowed: list[str]) -> Response:
-        if self.config.has("cns-methods-allowed"):
-            return Response(status_code=204) if request.method == "DELETE" else JSONResponse({})
-        return sol013.to_response(sol013.method_not_allowed(
-            f"{request.method} is not supported on {request.url.path}", allowed))
+        return not_allowed(request, allowed, permissive=self.config.has("cns-methods-allowed"))
 
     async def collection(self, request: Request) -> Response:
         owner = self._owner(request)
@@ -151,7 +146,7 @@ class SubscriptionResources:
     async def _test_endpoint(self, uri: str) -> str | None:
         """SOL023 7.5.5.3.2: GET on the notification endpoint, 204 expected. None = passed."""
         try:
-            async with httpx.AsyncClient(verify=self._tls, timeout=5.0) as client:
+            async with httpx.AsyncClient(verify=self.notifier.client_tls, timeout=5.0) as client:
                 response = await client.get(uri)
         except (httpx.HTTPError, ssl.SSLError) as exc:
             return f"{type(exc).__name__}: {exc}"

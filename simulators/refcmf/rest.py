@@ -38,6 +38,20 @@ def peer_identity(request: Request) -> str | None:
     return x509.load_der_x509_certificate(der).subject.rfc4514_string()
 
 
+def consumer(request: Request, config: RefCmfConfig) -> str | None:
+    """The consumer's identity; with the fault no-mtls, a client without certificate is served as ANONYMOUS."""
+    owner = peer_identity(request)
+    return ANONYMOUS if owner is None and config.has("no-mtls") else owner
+
+
+def not_allowed(request: Request, allowed: list[str], *, permissive: bool = False) -> Response:
+    """405 with Allow (SOL013 6.4); ``permissive`` (a fault) answers 200/204 instead."""
+    if permissive:
+        return Response(status_code=204) if request.method == "DELETE" else JSONResponse({})
+    detail = f"{request.method} is not supported on {request.url.path}"
+    return sol013.to_response(sol013.method_not_allowed(detail, allowed))
+
+
 class SubjectResources:
     def __init__(self, config: RefCmfConfig, store: Store) -> None:
         self.config = config
@@ -75,16 +89,10 @@ class SubjectResources:
         return self._not_allowed(request, ["GET", "DELETE"])
 
     def _owner(self, request: Request) -> str | None:
-        owner = peer_identity(request)
-        if owner is None and self.config.has("no-mtls"):
-            return ANONYMOUS
-        return owner
+        return consumer(request, self.config)
 
     def _not_allowed(self, request: Request, allowed: list[str]) -> Response:
-        if self.config.has("methods-allowed"):
-            return Response(status_code=204) if request.method == "DELETE" else JSONResponse({})
-        detail = f"{request.method} is not supported on {request.url.path}"
-        return sol013.to_response(sol013.method_not_allowed(detail, allowed))
+        return not_allowed(request, allowed, permissive=self.config.has("methods-allowed"))
 
     # Register ---------------------------------------------------------------------------
     async def _register(self, request: Request, owner: str) -> Response:

@@ -145,11 +145,6 @@ class Store:
                 "UPDATE certificates SET revoked=1 WHERE serial=? AND issuer=?", (format(serial, "x"), issuer)
             )
 
-    def certificates(self) -> list[CertRow]:
-        with self._lock:
-            rows = self._db.execute("SELECT * FROM certificates").fetchall()
-        return [_cert_row(r) for r in rows]
-
     # Certificate Notification subscriptions (SOL023 clause 7) ----------------------------------
     def add_subscription(self, subscription_id: str, owner: str, body: dict[str, Any]) -> None:
         with self._lock:
