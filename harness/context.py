@@ -50,6 +50,7 @@ class RunContext:
     embedded: bool = False  # the SUT is the embedded reference (its faults, and the simulators', are in `faults`)
     faults: frozenset[str] = frozenset()
     workdir: Path | None = None  # scratch directory of the run (embedded runs only)
+    acme: Any = None  # simulators.acme.actors.AcmeActors when the profile has [pixit.acme]
 
     def fresh_vnfci(self, cert_type: str) -> tuple[str, dict[str, Any]]:
         """A new VNFCI identifier and the certificateData to register for it."""
@@ -90,6 +91,8 @@ class RunContext:
         return response, ""
 
     def close(self) -> None:
+        if self.acme is not None:
+            self.acme.close()
         self.vnfm.close()
         if self.vnfm2 is not None:
             self.vnfm2.close()

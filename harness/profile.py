@@ -67,6 +67,24 @@ class Pics:
     cert_notifications: bool = True
     duplicate_subscription: str = "303"  # "201": creates a duplicate; "303": See Other to the existing one
     notify_expiry: bool = True  # notifies expiring-soon and expired certificates
+    # ACME for NFV-MANO certificates (SOL023 5.2.1a-5.2.6, 5.8); needs [pixit.acme]
+    acme_challenges: tuple[str, ...] = ("tls-alpn-01", "tkauth-01")  # identifier validation methods offered
+    acme_initial_credential: bool = True  # registration returns an initial credential (EAB, harness binding)
+    acme_key_attestation: bool = True  # validates key attestation statements registered for a subject
+
+
+@dataclass(frozen=True)
+class AcmePixit:
+    """How to reach the SUT's ACME server for NFV-MANO certificates, and the credentials the harness plays with."""
+
+    directory: str
+    server_ca: Path | None = None  # trust anchor of the ACME server's TLS certificate (default: pixit.server_ca)
+    oss_eab_kid: str = ""  # the trusted OSS's EAB key (base64url), provisioned by the CMF operator
+    oss_eab_key: str = ""
+    mano_domain: str = "mano.nfvct.test"  # the entities' FQDNs are made under this domain
+    alpn_port: int = 0  # where the harness's tls-alpn-01 responder listens (the SUT must reach FQDN:443 there)
+    token_authority_key: Path | None = None  # private JWK of the token authority the SUT trusts (RFC 9447)
+    ca_trust_anchors: tuple[Path, ...] = ()  # anchors for the issued MANO certificates (default: pixit's)
 
 
 @dataclass(frozen=True)
@@ -93,6 +111,7 @@ class Pixit:
     short_lived_san_domain: str = ""
     short_lived_seconds: float = 0.0
     cert_profile: Path | None = None  # certificate profile JSON for the C.6 checks (default: IFA026 table C.6-1)
+    acme: AcmePixit | None = None  # ACME for NFV-MANO certificates; None: the C.4 scenarios are NOT APPLICABLE
 
 
 @dataclass(frozen=True)
@@ -157,6 +176,24 @@ def _choice(value: str, allowed: tuple[str, ...], where: str) -> str:
     return value
 
 
+def _acme(table: dict[str, Any] | None, base: Path) -> AcmePixit | None:
+    if table is None:
+        return None
+    where = "pixit.acme"
+    return AcmePixit(
+        directory=_get(table, "directory", str, where),
+        server_ca=_path(base, table["server_ca"], f"{where}.server_ca") if "server_ca" in table else None,
+        oss_eab_kid=_get(table, "oss_eab_kid", str, where, ""),
+        oss_eab_key=_get(table, "oss_eab_key", str, where, ""),
+        mano_domain=_get(table, "mano_domain", str, where, "mano.nfvct.test"),
+        alpn_port=_get(table, "alpn_port", int, where, 0),
+        token_authority_key=(_path(base, table["token_authority_key"], f"{where}.token_authority_key")
+                             if "token_authority_key" in table else None),
+        ca_trust_anchors=tuple(_path(base, p, f"{where}.ca_trust_anchors")
+                               for p in _get(table, "ca_trust_anchors", list, where, [])),
+    )
+
+
 def load_profile(path: Path) -> Profile:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
@@ -185,6 +222,10 @@ def load_profile(path: Path) -> Profile:
         duplicate_subscription=_choice(_get(pics_t, "duplicate_subscription", str, "pics", "303"),
                                        ("201", "303"), "pics.duplicate_subscription"),
         notify_expiry=_get(pics_t, "notify_expiry", bool, "pics", True),
+        acme_challenges=tuple(_choice(c, ("tls-alpn-01", "tkauth-01"), "pics.acme_challenges")
+                              for c in _get(pics_t, "acme_challenges", list, "pics", ["tls-alpn-01", "tkauth-01"])),
+        acme_initial_credential=_get(pics_t, "acme_initial_credential", bool, "pics", True),
+        acme_key_attestation=_get(pics_t, "acme_key_attestation", bool, "pics", True),
     )
     vnfm2 = _get(pixit_t, "vnfm2", dict, "pixit", None)
     pixit = Pixit(
@@ -208,6 +249,7 @@ def load_profile(path: Path) -> Profile:
         short_lived_san_domain=_get(pixit_t, "short_lived_san_domain", str, "pixit", ""),
         short_lived_seconds=_get(pixit_t, "short_lived_seconds", float, "pixit", 0.0),
         cert_profile=_path(base, pixit_t["cert_profile"], "pixit.cert_profile") if "cert_profile" in pixit_t else None,
+        acme=_acme(_get(pixit_t, "acme", dict, "pixit", None), base),
     )
     for url, key in ((pixit.api_root, "api_root"), (pixit.cmp_base, "cmp_base")):
         if not url.startswith(("https://", "http://")):

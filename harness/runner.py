@@ -15,6 +15,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import httpx
+import josepy as jose
 
 from harness import __version__
 from harness.catalogue import load_catalogue
@@ -23,10 +24,14 @@ from harness.checks.profile_checks import check_issued
 from harness.context import RunContext
 from harness.events import CheckFinished, Handler, Message, ScenarioFinished, ScenarioStarted
 from harness.model import CheckOutcome, RequirementResult, RunInfo, RunResult, ScenarioResult, Verdict
-from harness.profile import Identity, Pics, Pixit, Profile
+from harness.profile import AcmePixit, Identity, Pics, Pixit, Profile
 from harness.recorder import PreconditionFailed, Recorder
 from harness.trace import Trace
 from scenarios import Scenario, all_scenarios
+from simulators.acme.actors import actors_for, new_oss_eab
+from simulators.acme.config import AcmeConfig
+from simulators.acme.responder import TlsAlpnResponder
+from simulators.acme.token_authority import TokenAuthority
 from simulators.pki import build_test_pki
 from simulators.refcmf.launch import RunningReference, run_reference
 from simulators.vnfm import VnfmClient
@@ -67,13 +72,23 @@ class Sut:
     profile: Profile
     reference: RunningReference | None
     description: str
+    acme_parts: tuple[TlsAlpnResponder, TokenAuthority] | None = None  # the embedded run's ACME actors
 
 
 @contextmanager
 def embedded_reference(workdir: Path, faults: frozenset[str], trace: Trace, check_after: int = 1) -> Iterator[Sut]:
     pki = build_test_pki()
     files = pki.write(workdir / "pki")
-    with run_reference(pki, workdir, faults=faults, trace=trace, check_after=check_after) as ref:
+    with ExitStack() as stack:
+        # the harness's ACME actors exist first: the reference trusts the OSS's EAB key and the token authority,
+        # and its tls-alpn-01 validation connects to the entities' responder
+        responder, authority = TlsAlpnResponder(trace), TokenAuthority()
+        stack.callback(responder.close)
+        eab_kid, eab_key = new_oss_eab()
+        acme = AcmeConfig(oss_eab={eab_kid: jose.b64decode(eab_key)}, token_authority_jwk=authority.public_jwk(),
+                          token_authority_url=authority.url, alpn_port=responder.port)
+        ref = stack.enter_context(run_reference(pki, workdir, faults=faults, trace=trace, check_after=check_after,
+                                                acme=acme))
         inter = workdir / "pki" / "issuing.crt"
         inter.write_bytes(b"".join(i.cert_pem() for i in pki.issuing.values()))
         profile = Profile(
@@ -92,11 +107,13 @@ def embedded_reference(workdir: Path, faults: frozenset[str], trace: Trace, chec
                 notify_quiet_seconds=0.3,
                 short_lived_san_domain=ref.config.short_lived_san_domain,
                 short_lived_seconds=ref.config.short_lived_seconds,
+                acme=AcmePixit(ref.acme_directory, oss_eab_kid=eab_kid, oss_eab_key=eab_key,
+                               mano_domain=acme.mano_domain, alpn_port=responder.port),
             ),
             source="embedded reference CMF",
         )
         label = "reference CMF (embedded)" + (f" with faults {', '.join(sorted(faults))}" if faults else "")
-        yield Sut(profile, ref, label)
+        yield Sut(profile, ref, label, (responder, authority))
 
 
 def _context(sut: Sut, trace: Trace, seed: int) -> RunContext:
@@ -114,6 +131,8 @@ def _context(sut: Sut, trace: Trace, seed: int) -> RunContext:
         ca = sut.reference.ca
         ctx.ca_status = ca.status
         ctx.intermediates = [i.cert for i in ca.issuing.values()]
+    responder, authority = sut.acme_parts or (None, None)
+    ctx.acme = actors_for(sut.profile, trace, responder=responder, token_authority=authority)
     return ctx
 
 

@@ -116,6 +116,8 @@ def decode_body(content_type: str, body: bytes) -> str:
         from simulators.cmp import to_value_notation
 
         return drop_private_keys(to_value_notation(body))
+    if ctype == "application/jose+json":
+        return _jose_view(body)
     if ctype.endswith("json"):
         try:
             return json.dumps(json.loads(body), indent=2, sort_keys=False)
@@ -125,6 +127,20 @@ def decode_body(content_type: str, body: bytes) -> str:
         return body.decode("utf-8")
     except UnicodeDecodeError:  # never dump unknown binary: it could be a DER private key or PKCS#12
         return f"({len(body)} bytes of {ctype or 'undeclared'} content, not shown)"
+
+
+def _jose_view(body: bytes) -> str:
+    """A flattened JWS (ACME request) with its protected header and payload decoded."""
+    import josepy as jose
+
+    try:
+        jws = json.loads(body)
+        view = {"protected": json.loads(jose.b64decode(jws["protected"])),
+                "payload": json.loads(jose.b64decode(jws["payload"])) if jws.get("payload") else "(empty: POST-as-GET)",
+                "signature": f"({len(jose.b64decode(jws['signature']))} bytes)"}
+    except (ValueError, KeyError, TypeError):
+        return body.decode("utf-8", "replace")[:4000]
+    return json.dumps(view, indent=2)
 
 
 def cmp_summary(der: bytes) -> str:

@@ -29,6 +29,29 @@ S = [
     ("RFC9483:3.6.4:unsupported-body", "RFC9483", "3.6.4",
      "A request with a body type the PKI management entity does not support at this endpoint is answered with a "
      "CMP error message (failInfo badRequest), not processed."),
+    ("RFC8555:6.4:url", "RFC8555", "6.4",
+     "The JWS protected header carries a url equal to the URL the request was sent to; the server rejects a "
+     "mismatch as unauthorized."),
+    ("RFC8555:6.5:replay", "RFC8555", "6.5",
+     "Each JWS carries a nonce the server issued and not yet used; a request with an unknown or already used "
+     "nonce is rejected with badNonce."),
+    ("RFC8555:6.5:replay-nonce", "RFC8555", "6.5",
+     "The server includes a fresh Replay-Nonce header field in every successful response to a POST request."),
+    ("RFC8555:6.7:problem", "RFC8555", "6.7",
+     "Errors are reported as problem documents (application/problem+json) whose type is an "
+     "urn:ietf:params:acme:error: URN."),
+    ("RFC8555:7.4:csr-key", "RFC8555", "7.4",
+     "On finalize, the server issues the certificate for the public key of the CSR the client submitted."),
+    ("RFC8555:7.4:identifiers", "RFC8555", "7.4",
+     "The certificate is issued for the identifiers of the order (validated by its authorizations) and no others."),
+    ("RFC8737:3", "RFC8737", "3",
+     "tls-alpn-01: the server validates by connecting to the identifier with ALPN acme-tls/1 and SNI = the name; "
+     "the self-signed certificate must name only the identifier and carry a critical acmeIdentifier extension with "
+     "SHA-256 of the key authorization, else the challenge fails."),
+    ("RFC9447:3", "RFC9447", "3",
+     "tkauth-01: the client answers with an Authority Token (a JWT) from a token authority the server trusts, "
+     "whose atc claim names the identifier and binds the account key; a token the server cannot verify fails "
+     "the challenge."),
 ]
 print(json.dumps({"schema": "nfvct-ietf/1", "requirements": [
     {"id": i, "document": d, "clause": c, "table": "", "text": PREFIX + t, "applies_to": "CMF",

@@ -39,7 +39,7 @@ from harness.trace import Trace
 from simulators.pki import Issued, new_key
 from simulators.x509util import san_general_names
 
-URL_LABEL = {"VNFCI_certificate": "vnfc", "VNF_OAM_certificate": "vnfoam"}
+URL_LABEL = {"VNFCI_certificate": "vnfc", "VNF_OAM_certificate": "vnfoam", "NFV_MANO_certificate": "mano"}
 TYPE_OF_LABEL = {v: k for k, v in URL_LABEL.items()}
 BINDING = "CA-1 (harness binding: JSON over HTTPS, see README)"
 

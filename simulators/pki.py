@@ -214,5 +214,6 @@ def build_test_pki() -> TestPki:
         issuing={
             "VNFCI_certificate": make_intermediate(operator_root, "NFVCT VNFCI Issuing CA"),
             "VNF_OAM_certificate": make_intermediate(operator_root, "NFVCT VNF OAM Issuing CA"),
+            "NFV_MANO_certificate": make_intermediate(operator_root, "NFVCT NFV-MANO Issuing CA"),
         },
     )

@@ -8,6 +8,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from harness.trace import Trace
+from simulators.acme.config import AcmeConfig
+from simulators.acme.server import AcmeServer
+from simulators.refcmf.ca_client import CaClient
 from simulators.ca import CaSimulator
 from simulators.pki import TestPki
 from simulators.refcmf import faults as fault_registry
@@ -31,6 +34,7 @@ class RunningReference:
     store: Store
     config: RefCmfConfig
     workdir: Path
+    acme_directory: str = ""  # ACME directory URL for NFV-MANO certificates ("" = not served)
 
 
 @contextmanager
@@ -43,6 +47,7 @@ def run_reference(
     db_path: Path | None = None,
     port: int = 0,
     check_after: int = 1,
+    acme: AcmeConfig | None = None,
 ) -> Iterator[RunningReference]:
     fault_registry.validate(faults)
     files = pki.write(workdir / "pki")
@@ -73,4 +78,11 @@ def run_reference(
         notifier.api_root = cmf_served.base_url
         notifier.start()
         stack.callback(notifier.close)
-        yield RunningReference(cmf_served.base_url, ca_served.base_url, ca, store, config, workdir)
+        directory = ""
+        if acme is not None:  # ACME listener: server-authenticated TLS only (JWS authenticates the requests)
+            server = AcmeServer(acme, CaClient(config.ca), faults)
+            acme_served = stack.enter_context(serve(server.app(), TlsFiles(files["cmf.crt"], files["cmf.key"], None,
+                                                                           "none"), name="refcmf-acme"))
+            server.base_url = acme_served.base_url
+            directory = server.url("directory")
+        yield RunningReference(cmf_served.base_url, ca_served.base_url, ca, store, config, workdir, directory)

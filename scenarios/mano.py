@@ -1,0 +1,263 @@
+"""IFA026 C.4 NFV-MANO certificate management over ACME (SOL023 5.2.1a-5.2.6, 5.8): registration by the OSS
+(C.4.x.1), the entity's own CSR (C.4.x.2), the same with an HSM-held key and key attestation (C.4.x.2.7), then
+Query Subject/Certificate Info, Revoke and Deregister; plus the ACME request rules (SOL023 tables 5.5.2a.x-1)."""
+
+from __future__ import annotations
+
+from functools import partial
+
+import josepy as jose
+from cryptography import x509
+
+from harness.checks.registry import Observation
+from harness.context import IssuedCert, RunContext
+from harness.recorder import PreconditionFailed, Recorder
+from scenarios import acme_flow as af
+from scenarios.common import Scenario, note_stimulus
+from scenarios.flows_mano import UC, csr as csr_flow, jws_rules, registration as reg_flow
+from simulators.acme.client import Probe, body_of
+from simulators.acme.config import MANO_CERT_TYPE
+from simulators.vnfm import seqs_of
+from simulators.x509util import PathError, build_path
+
+CHALLENGE = {"NFVO": "tls-alpn-01", "VNFM": "tkauth-01", "VIM": "tls-alpn-01"}
+
+
+def _applicable(ctx: RunContext) -> str | None:
+    if ctx.acme is None:
+        return "the profile has no [pixit.acme]: the SUT's ACME server for NFV-MANO certificates is not declared"
+    return None
+
+
+def _registered(ctx: RunContext, rec: Recorder, role: str, **kw: object) -> af.Registration:
+    reg = af.oss_register(ctx, role, **kw)  # type: ignore[arg-type]
+    if reg.response.status_code not in (200, 201):
+        raise PreconditionFailed(f"registration of {reg.fqdn} refused: HTTP {reg.response.status_code} "
+                                 f"{reg.response.text[:200]}")
+    return reg
+
+
+def registration_body(role: str, ctx: RunContext, rec: Recorder) -> None:
+    rec.step("0")
+    reg = af.oss_register(ctx, role)
+    note_stimulus(rec, "0", reg.response, f"newAccount for {reg.fqdn} (EAB of the trusted OSS)")
+    rec.step("1")
+    acme = af.acme_of(ctx)
+    probes = [("untrusted consumer (no EAB)", af.oss_register(ctx, role, eab=("", "")).response, ()),
+              ("untrusted consumer (unknown EAB key)",
+               af.oss_register(ctx, role, eab=("rogue-oss", jose.b64encode(b"k" * 32).decode())).response, ()),
+              ("invalid FQDN", af.oss_register(ctx, role, fqdn=f"not_an fqdn!.{acme.pixit.mano_domain}").response, ())]
+    control = (reg.response.status_code in (200, 201), f"the trusted OSS's registration: HTTP {reg.response.status_code}")
+    rec.check(f"acme-registration-refused[{role}]", Observation(
+        facts={"probes": probes, "control": control}, trace_seqs=seqs_of(*(p[1] for p in probes))), step="1")
+    rec.step("2")
+    rec.check("acme-registration", Observation(
+        response=reg.response, facts={"response": reg.response, "body": reg.body,
+                                      "credential_claimed": ctx.profile.pics.acme_initial_credential},
+        trace_seqs=seqs_of(reg.response)), step="2")
+    if reg.url:
+        query = reg.oss.post(reg.url, None, reg.key, kid=reg.url)
+        rec.check("acme-query-subject", Observation(
+            facts={"response": query, "body": body_of(query), "status": "valid"}, trace_seqs=seqs_of(query)), step="2")
+
+
+def _cert_facts(ctx: RunContext, entity: af.Entity, got: af.Download, csr_key: object) -> dict[str, object]:
+    facts: dict[str, object] = {"cert": got.cert, "how": got.how, "fqdn": entity.fqdn}
+    if got.cert is None:
+        return facts
+    anchors = af.acme_of(ctx).anchors
+    try:
+        path = build_path(got.cert, got.chain, anchors)
+        error = "" if len(path) - 1 <= len(got.chain) else "path needs certificates that were not delivered"
+    except PathError as exc:
+        error = str(exc) if anchors else "no trust anchor configured (pixit.acme.ca_trust_anchors)"
+    san = got.cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).value \
+        if any(isinstance(e.value, x509.SubjectAlternativeName) for e in got.cert.extensions) else []
+    facts.update(chain_error=error, chain_len=1 + len(got.chain),
+                 cert_spki=got.cert.public_key().public_bytes(*af.SPKI),
+                 csr_spki=csr_key.public_key().public_bytes(*af.SPKI),  # type: ignore[attr-defined]
+                 san=[f"dns:{n.value}" if isinstance(n, x509.DNSName) else f"{type(n).__name__}:{n.value}" for n in san])
+    return facts
+
+
+def _obtain(ctx: RunContext, rec: Recorder, entity: af.Entity, wanted: str, csr_der: bytes, csr_key: object,
+            reg: af.Registration) -> tuple[af.OrderRun, af.Download]:
+    order = af.new_order(entity)
+    if order.response.status_code != 201:
+        raise PreconditionFailed(f"newOrder refused: HTTP {order.response.status_code} {order.response.text[:200]}")
+    af.validate(ctx, entity, order, wanted)
+    rec.check("acme-challenges-offered", Observation(facts={"offered": order.offered}), step="1")
+    if order.used == "tls-alpn-01":
+        rec.check("acme-tls-alpn-validated", Observation(
+            facts={"status": order.challenge_status, "probes": order.probes},
+            trace_seqs=seqs_of(order.challenge_response) if order.challenge_response else ()), step="1")
+    rec.step("3")
+    finalized = af.finalize(entity, order, csr_der)
+    got = af.download(entity, order, finalized)
+    rec.step("6")
+    if got.cert is not None:
+        ctx.issued.append(IssuedCert(rec.scenario, MANO_CERT_TYPE, got.cert, tuple(got.chain), None,
+                                     {"subjectAlternateName": [entity.fqdn]}, seqs_of(finalized)))
+    facts = _cert_facts(ctx, entity, got, csr_key)
+    seqs = seqs_of(finalized, *([got.response] if got.response is not None else []))
+    for name in ("mano-cert-issued", "mano-chain-delivered", "mano-cert-binds-key", "mano-cert-san"):
+        rec.check(name, Observation(facts=facts, trace_seqs=seqs), step="6")
+    return order, got
+
+
+def _probe_identifier(ctx: RunContext, rec: Recorder, role: str, entity: af.Entity, wanted: str) -> None:
+    """RFC 8737 / RFC 9447 refusals on an order of their own: a wrong validation answer must not validate."""
+    order = af.new_order(entity)
+    if order.response.status_code != 201:
+        return
+    if wanted == "tkauth-01" and "tkauth-01" in ctx.profile.pics.acme_challenges:
+        af.validate(ctx, entity, order, wanted, rogue=True)
+        if order.used == "tkauth-01":
+            probe = order.challenge_response
+            rec.check("acme-tkauth-untrusted-refused", Observation(facts={
+                "probes": [("token from an untrusted authority", _status_as_response(probe, order), ())],
+                "control": (True, "")}), step="1")
+        return
+    af.validate(ctx, entity, order, "tls-alpn-01", wrong=True)
+    if order.used == "tls-alpn-01":
+        rec.check("acme-tls-alpn-wrong-refused", Observation(facts={
+            "probes": [("acmeIdentifier for another key authorization", _status_as_response(order.challenge_response,
+                                                                                            order), ())],
+            "control": (True, "")}), step="1")
+
+
+class _Refusal:
+    """A challenge outcome seen as a refusal: 'invalid' maps to 403 incorrectResponse, anything else to 200."""
+
+    def __init__(self, status: str, source: object) -> None:
+        self.status_code = 403 if status == "invalid" else 200
+        self.headers = {"content-type": "application/problem+json"}
+        self._status, self.source = status, source
+
+    def json(self) -> dict[str, str]:
+        return {"type": "urn:ietf:params:acme:error:incorrectResponse"} if self._status == "invalid" else {}
+
+
+def _status_as_response(response: object, order: af.OrderRun) -> object:
+    return _Refusal(order.challenge_status, response)
+
+
+def csr_body(role: str, ctx: RunContext, rec: Recorder) -> None:
+    rec.step("pre-condition")
+    reg = _registered(ctx, rec, role)
+    spare = _registered(ctx, rec, role)  # its credential is forged below, never used genuinely
+    rec.step("0")
+    entity = af.entity_account(ctx, role, reg)
+    if entity.account_response is None or entity.account_response.status_code not in (200, 201):
+        raise PreconditionFailed(f"the entity's newAccount failed: {entity.account_response and entity.account_response.text[:200]}")
+    note_stimulus(rec, "0", entity.account_response, f"{role}'s newAccount with its initial credential")
+    rec.step("1")
+    forged = af.entity_account(ctx, role, spare, mac_override=jose.b64encode(b"f" * 32).decode()) \
+        if spare.credential else None
+    other = af.new_order(entity, [af.fresh_fqdn(ctx, role)])
+    probes = [("newOrder for an FQDN not registered for this account", other.response, ())]
+    if forged is not None and forged.account_response is not None:
+        probes.insert(0, ("newAccount with a forged initial credential (wrong MAC key)", forged.account_response, ()))
+    wanted = CHALLENGE[role]
+    _probe_identifier(ctx, rec, role, entity, wanted)
+    rec.step("2")
+    bad_der, _ = af.make_csr(af.fresh_fqdn(ctx, role))
+    bad_order = af.new_order(entity)
+    bad = None
+    if bad_order.response.status_code == 201:
+        af.validate(ctx, entity, bad_order, wanted)
+        bad = af.finalize(entity, bad_order, bad_der)
+    csr_der, csr_key = af.make_csr(entity.fqdn)
+    order, got = _obtain(ctx, rec, entity, wanted, csr_der, csr_key, reg)
+    control = (got.cert is not None, got.how)
+    rec.check(f"acme-unregistered-refused[{role}]", Observation(facts={"probes": probes, "control": control},
+                                                                 trace_seqs=seqs_of(*(p[1] for p in probes))), step="1")
+    if bad is not None:
+        rec.check(f"acme-csr-refused[{role}]", Observation(facts={
+            "probes": [("CSR for a name other than the order's identifier", bad, ("badCSR",))], "control": control},
+            trace_seqs=seqs_of(bad)), step="2")
+    _operations(ctx, rec, reg, entity, order, got)
+
+
+def _operations(ctx: RunContext, rec: Recorder, reg: af.Registration, entity: af.Entity, order: af.OrderRun,
+                got: af.Download) -> None:
+    """After the use case: Query Subject/Certificate Info, Revoke, Deregister (SOL023 5.2.2a-5.2.6)."""
+    rec.step("6")
+    client = entity.client
+    query = client.post(entity.account_url, None, entity.key, kid=entity.account_url)
+    rec.check("acme-query-subject", Observation(facts={"response": query, "body": body_of(query), "status": "valid"},
+                                                trace_seqs=seqs_of(query)), step="6")
+    if got.cert is None:
+        return
+    info = client.post(order.url, None, entity.key, kid=entity.account_url)
+    rec.check("acme-query-order", Observation(facts={"response": info, "body": body_of(info),
+                                                     "certificate_url": got.url}, trace_seqs=seqs_of(info)), step="6")
+    from cryptography.hazmat.primitives import serialization
+    der = jose.b64encode(got.cert.public_bytes(serialization.Encoding.DER)).decode()
+    revoke_url = client.directory()["revokeCert"]
+    first = client.post(revoke_url, {"certificate": der, "reason": 4}, entity.key, kid=entity.account_url)
+    second = client.post(revoke_url, {"certificate": der}, entity.key, kid=entity.account_url)
+    ca_status = ctx.ca_status(got.cert.serial_number) if ctx.ca_status is not None else None
+    rec.check("acme-revoke", Observation(facts={"first": first, "second": second, "ca_status": ca_status},
+                                         trace_seqs=seqs_of(first, second)), step="6")
+    if reg.url:
+        gone = reg.oss.post(reg.url, {"status": "deactivated"}, reg.key, kid=reg.url)
+        after = af.new_order(entity).response
+        rec.check("acme-deregister", Observation(facts={"response": gone, "body": body_of(gone), "after": after},
+                                                 trace_seqs=seqs_of(gone, after)), step="6")
+
+
+def jws_body(ctx: RunContext, rec: Recorder) -> None:
+    rec.step("1")
+    reg = _registered(ctx, rec, "NFVO")
+    entity = af.entity_account(ctx, "NFVO", reg)
+    if not entity.account_url:
+        raise PreconditionFailed("the entity's newAccount gave no account URL")
+    client, new_order = entity.client, entity.client.directory()["newOrder"]
+    payload = {"identifiers": [{"type": "dns", "value": entity.fqdn}]}
+
+    def send(probe: Probe) -> object:
+        return client.post(new_order, payload, entity.key, kid=entity.account_url, probe=probe)
+
+    control = af.new_order(entity).response
+    ok = (control.status_code == 201, f"the same newOrder, well-formed: HTTP {control.status_code}")
+    cases = (("acme-alg-mac-refused", "alg HS256 (a MAC)", Probe(alg_mac=True), ("badSignatureAlgorithm", "malformed")),
+             ("acme-nonce-malformed", "nonce 'not base64url!'", Probe(raw_nonce="not base64url!"), ("malformed",)),
+             ("acme-nonce-replay", "nonce of the previous request", Probe(replay_nonce=True), ("badNonce",)),
+             ("acme-url-mismatch", "url header of another resource", Probe(url=client.directory()["revokeCert"]),
+              ("unauthorized",)),
+             ("acme-jwk-xor-kid", "both jwk and kid", Probe(jwk_and_kid=True), ("malformed",)))
+    for name, label, probe, kinds in cases:
+        response = send(probe)
+        rec.check(name, Observation(facts={"probes": [(label, response, kinds)], "control": ok},
+                                    trace_seqs=seqs_of(response)), step="1")
+    responses = [r for c in af.acme_of(ctx).clients for r in c.responses]
+    rec.check("acme-problem-document", Observation(facts={"errors": [r for r in responses if r.status_code >= 400]}),
+              step="1")
+    rec.check("acme-replay-nonce", Observation(facts={"posts": [r for r in responses if r.status_code < 300]}),
+              step="1")
+
+
+_REG_CHECKS = ("acme-registration-refused[{}]", "acme-registration", "acme-query-subject")
+_CSR_CHECKS = ("acme-unregistered-refused[{}]", "acme-challenges-offered", "acme-csr-refused[{}]",
+               "mano-cert-issued", "mano-chain-delivered", "mano-cert-binds-key", "mano-cert-san",
+               "acme-query-subject", "acme-query-order", "acme-revoke", "acme-deregister")
+
+
+def scenarios() -> list[Scenario]:
+    out: list[Scenario] = []
+    for role in ("NFVO", "VNFM", "VIM"):
+        uc = UC[role]
+        out.append(Scenario(f"{uc}.1[{role}]", f"{uc}.1", f"Registration of {role} (ACME newAccount by the OSS)",
+                            reg_flow(role), tuple(c.format(role) for c in _REG_CHECKS),
+                            partial(registration_body, role), {"entity": role}, _applicable))
+        extra = ("acme-tls-alpn-validated", "acme-tls-alpn-wrong-refused") if CHALLENGE[role] == "tls-alpn-01" \
+            else ("acme-tkauth-untrusted-refused",)
+        out.append(Scenario(f"{uc}.2[{role}]", f"{uc}.2", f"CSR Request for {role} certificate (ACME, "
+                            f"{CHALLENGE[role]})", csr_flow(role), tuple(c.format(role) for c in _CSR_CHECKS) + extra,
+                            partial(csr_body, role), {"entity": role, "challenge": CHALLENGE[role]}, _applicable))
+    out.append(Scenario("SOL023-5.5.2a[jws]", "SOL023 5.5.2a", "ACME request rules: algorithm, nonce, url, jwk/kid",
+                        jws_rules(), ("acme-alg-mac-refused", "acme-nonce-malformed", "acme-nonce-replay",
+                                      "acme-url-mismatch", "acme-jwk-xor-kid", "acme-problem-document",
+                                      "acme-replay-nonce"), jws_body, {}, _applicable))
+    return out

@@ -1,0 +1,62 @@
+"""Faults of the reference CMF's ACME server (NFV-MANO certificates, IFA026 C.4, SOL023 5.2.1a-5.8)."""
+
+from __future__ import annotations
+
+from simulators.refcmf.faults_base import Fault, scoped
+
+ACME_SCENARIOS = "C.4.|SOL023-5.5.2a"
+_E = ("C.4.1", "C.4.2", "C.4.3")
+
+
+def _each(suffix: str) -> tuple[str, ...]:
+    return tuple(f"IFA026:{uc}{suffix}" for uc in _E)
+
+
+FAULTS: tuple[Fault, ...] = scoped((
+    Fault("acme-no-replay-nonce", ("RFC8555:6.5:replay-nonce",),
+          "Omits the Replay-Nonce header from successful responses to POST requests."),
+    Fault("acme-accept-mac-alg", ("SOL023:5.5.2a.3:alg",),
+          "Accepts a JWS whose alg is a MAC (HS256) and does not verify it."),
+    Fault("acme-nonce-encoding-badnonce", ("SOL023:5.5.2a.3:nonce",),
+          "Rejects a nonce that is not base64url with badNonce instead of as malformed."),
+    Fault("acme-accept-replayed-nonce", ("RFC8555:6.5:replay",),
+          "Accepts a nonce that was already used."),
+    Fault("acme-ignore-url", ("RFC8555:6.4:url",),
+          "Does not compare the JWS url header with the request URL."),
+    Fault("acme-accept-jwk-and-kid", ("SOL023:5.5.2a.3:jwk-kid",),
+          "Accepts a protected header carrying both jwk and kid."),
+    Fault("acme-no-problem-json", ("RFC8555:6.7:problem",),
+          "Sends its ACME errors as application/json instead of application/problem+json."),
+    Fault("acme-register-untrusted", _each(".1.6:invalid-registration"),
+          "Registers an FQDN for any consumer, without the trusted OSS's external account binding."),
+    Fault("acme-register-bad-fqdn", _each(".1.6:invalid-registration"),
+          "Registers whatever the contact names, without validating the FQDN."),
+    Fault("acme-skip-eab-check", _each(".2.6:unregistered"),
+          "Creates an entity account without verifying the MAC of its initial credential (EAB)."),
+    Fault("acme-order-any-fqdn", _each(".2.6:unregistered"),
+          "Accepts orders for FQDNs that are not registered for the ordering account."),
+    Fault("acme-skip-csr-check", _each(".2.6:csr-invalid"),
+          "Finalizes with a CSR whose names differ from the order's identifiers."),
+    Fault("acme-offer-alpn-only", ("SOL023:5.8.1:challenges",),
+          "Offers only tls-alpn-01 (no tkauth-01) in authorizations."),
+    Fault("acme-skip-validation", ("RFC8737:3", "RFC9447:3"),
+          "Marks every challenge valid without validating it."),
+    Fault("acme-alpn-ignore-digest", ("RFC8737:3",),
+          "tls-alpn-01: accepts any acmeIdentifier value (does not compare the key authorization digest)."),
+    Fault("acme-tkauth-any-issuer", ("RFC9447:3",),
+          "tkauth-01: accepts authority tokens without verifying the token authority's signature."),
+    Fault("acme-no-chain", ("Cmf.CertLcm.007",),
+          "The certificate download carries the leaf only, no intermediate CA certificate."),
+    Fault("acme-cert-wrong-key", ("RFC8555:7.4:csr-key",),
+          "Has the certificate issued for a key the CMF made up, not the CSR's."),
+    Fault("acme-san-extra", ("Cmf.CertLcm.008", "RFC8555:7.4:identifiers"),
+          "Adds a name that was not ordered to the certificate's subjectAltName."),
+    Fault("acme-account-no-orders", ("CMF.Certm.Mano.004",),
+          "Account objects lack the orders URL (RFC 8555 7.1.2)."),
+    Fault("acme-order-no-certificate-url", ("CMF.Certm.Mano.005",),
+          "POST-as-GET on a valid order omits the certificate URL."),
+    Fault("acme-revoke-no-effect", ("CMF.Certm.Mano.006",),
+          "Answers revokeCert with 200 but never revokes the certificate."),
+    Fault("acme-deactivate-no-effect", ("CMF.Certm.Mano.003",),
+          "Answers account deactivation with status deactivated but keeps the registration active."),
+), ACME_SCENARIOS)
