@@ -68,7 +68,8 @@ def _cert_facts(ctx: RunContext, entity: af.Entity, got: af.Download, csr_key: o
     anchors = af.acme_of(ctx).anchors
     try:
         path = build_path(got.cert, got.chain, anchors)
-        error = "" if len(path) - 1 <= len(got.chain) else "path needs certificates that were not delivered"
+        missing = [c for c in path[1:] if c not in anchors and c not in got.chain]
+        error = f"not delivered: {', '.join(c.subject.rfc4514_string() for c in missing)}" if missing else ""
     except PathError as exc:
         error = str(exc) if anchors else "no trust anchor configured (pixit.acme.ca_trust_anchors)"
     san = got.cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).value \
@@ -118,6 +119,9 @@ def _probe_identifier(ctx: RunContext, rec: Recorder, role: str, entity: af.Enti
                 "probes": [("token from an untrusted authority", _status_as_response(probe, order), ())],
                 "control": (True, "")}), step="1")
         return
+    if wanted == "tkauth-01":
+        rec.check("acme-tkauth-untrusted-refused", Observation(facts={
+            "not_applicable": "the PICS does not claim tkauth-01 (pics.acme_challenges)"}), step="1")
     af.validate(ctx, entity, order, "tls-alpn-01", wrong=True)
     if order.used == "tls-alpn-01":
         rec.check("acme-tls-alpn-wrong-refused", Observation(facts={
@@ -174,7 +178,7 @@ def csr_body(role: str, ctx: RunContext, rec: Recorder) -> None:
                                                                  trace_seqs=seqs_of(*(p[1] for p in probes))), step="1")
     if bad is not None:
         rec.check(f"acme-csr-refused[{role}]", Observation(facts={
-            "probes": [("CSR for a name other than the order's identifier", bad, ("badCSR",))], "control": control},
+            "probes": [("CSR for a name other than the order's identifier", bad, ())], "control": control},
             trace_seqs=seqs_of(bad)), step="2")
     _operations(ctx, rec, reg, entity, order, got)
 

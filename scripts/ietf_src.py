@@ -44,11 +44,11 @@ S = [
      "On finalize, the server issues the certificate for the public key of the CSR the client submitted."),
     ("RFC8555:7.4:identifiers", "RFC8555", "7.4",
      "The certificate is issued for the identifiers of the order (validated by its authorizations) and no others."),
-    ("RFC8737:3", "RFC8737", "3",
+    ("RFC8737:3:tls-alpn-01", "RFC8737", "3",
      "tls-alpn-01: the server validates by connecting to the identifier with ALPN acme-tls/1 and SNI = the name; "
      "the self-signed certificate must name only the identifier and carry a critical acmeIdentifier extension with "
      "SHA-256 of the key authorization, else the challenge fails."),
-    ("RFC9447:3", "RFC9447", "3",
+    ("RFC9447:3:tkauth-01", "RFC9447", "3",
      "tkauth-01: the client answers with an Authority Token (a JWT) from a token authority the server trusts, "
      "whose atc claim names the identifier and binds the account key; a token the server cannot verify fails "
      "the challenge."),

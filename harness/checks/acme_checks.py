@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from harness.checks.registry import Observation, Result, check, failed, inconclusive, verdict_of
+from harness.checks.registry import Observation, Result, check, failed, inconclusive, not_applicable, verdict_of
 from simulators.acme.client import problem_type
 
 ENTITIES = ("NFVO", "VNFM", "VIM")
@@ -16,6 +16,8 @@ UC = {"NFVO": "C.4.1", "VNFM": "C.4.2", "VIM": "C.4.3"}
 
 
 def _refused(obs: Observation) -> Result:
+    if obs.facts.get("not_applicable"):
+        return not_applicable(obs.facts["not_applicable"])
     control_ok, control = obs.facts.get("control", (True, ""))
     if not control_ok:
         return inconclusive(f"control failed: {control}")
@@ -44,8 +46,8 @@ _refusal("acme-nonce-malformed", "SOL023:5.5.2a.3:nonce")
 _refusal("acme-nonce-replay", "RFC8555:6.5:replay")
 _refusal("acme-url-mismatch", "RFC8555:6.4:url")
 _refusal("acme-jwk-xor-kid", "SOL023:5.5.2a.3:jwk-kid")
-_refusal("acme-tls-alpn-wrong-refused", "RFC8737:3")
-_refusal("acme-tkauth-untrusted-refused", "RFC9447:3")
+_refusal("acme-tls-alpn-wrong-refused", "RFC8737:3:tls-alpn-01")
+_refusal("acme-tkauth-untrusted-refused", "RFC9447:3:tkauth-01")
 _refusal("acme-attestation-mismatch-refused[NFVO]", "Cmf.CertLcm.009")
 _refusal("acme-attestation-mismatch-refused[VNFM]", "Cmf.CertLcm.010")
 _refusal("acme-attestation-mismatch-refused[VIM]", "Cmf.CertLcm.012")
@@ -102,7 +104,7 @@ def acme_challenges_offered(obs: Observation) -> Result:
                       f"offered {', '.join(offered) or 'nothing'}" + (f"; missing {', '.join(missing)}" if missing else ""))
 
 
-@check("acme-tls-alpn-validated", "RFC8737:3")
+@check("acme-tls-alpn-validated", "RFC8737:3:tls-alpn-01")
 def acme_tls_alpn_validated(obs: Observation) -> Result:
     """The CMF really validated tls-alpn-01: it connected with SNI = the FQDN and ALPN acme-tls/1 before it
     marked the challenge valid."""

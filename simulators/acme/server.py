@@ -89,7 +89,7 @@ class AcmeServer:
             if not self.has("acme-no-replay-nonce"):
                 response.headers["Replay-Nonce"] = self.state.new_nonce()
             response.headers["Cache-Control"] = "no-store"
-            response.headers["Link"] = f'<{self.url("directory")}>;rel="index"'
+            response.headers.append("Link", f"<{self.url('directory')}>;rel=\"index\"")
             return response
         return endpoint
 
