@@ -8,15 +8,18 @@ from functools import partial
 
 import josepy as jose
 from cryptography import x509
+from cryptography.hazmat.primitives import serialization
 
 from harness.checks.registry import Observation
 from harness.context import IssuedCert, RunContext
+from harness.model import Verdict
 from harness.recorder import PreconditionFailed, Recorder
 from scenarios import acme_flow as af
 from scenarios.common import Scenario, note_stimulus
 from scenarios.flows_mano import UC, csr as csr_flow, jws_rules, registration as reg_flow
 from simulators.acme.client import Probe, body_of
-from simulators.acme.config import MANO_CERT_TYPE
+from simulators.acme.config import ATTESTATION_OID, MANO_CERT_TYPE
+from simulators.acme.hsm import available as hsm_available
 from simulators.vnfm import seqs_of
 from simulators.x509util import PathError, build_path
 
@@ -35,6 +38,14 @@ def _registered(ctx: RunContext, rec: Recorder, role: str, **kw: object) -> af.R
         raise PreconditionFailed(f"registration of {reg.fqdn} refused: HTTP {reg.response.status_code} "
                                  f"{reg.response.text[:200]}")
     return reg
+
+
+def _hsm_applicable(ctx: RunContext) -> str | None:
+    if ctx.acme is None:
+        return _applicable(ctx)
+    if not ctx.profile.pics.acme_key_attestation:
+        return "the PICS does not claim key attestation validation (pics.acme_key_attestation)"
+    return None
 
 
 def registration_body(role: str, ctx: RunContext, rec: Recorder) -> None:
@@ -196,7 +207,6 @@ def _operations(ctx: RunContext, rec: Recorder, reg: af.Registration, entity: af
     info = client.post(order.url, None, entity.key, kid=entity.account_url)
     rec.check("acme-query-order", Observation(facts={"response": info, "body": body_of(info),
                                                      "certificate_url": got.url}, trace_seqs=seqs_of(info)), step="6")
-    from cryptography.hazmat.primitives import serialization
     der = jose.b64encode(got.cert.public_bytes(serialization.Encoding.DER)).decode()
     revoke_url = client.directory()["revokeCert"]
     first = client.post(revoke_url, {"certificate": der, "reason": 4}, entity.key, kid=entity.account_url)
@@ -209,6 +219,47 @@ def _operations(ctx: RunContext, rec: Recorder, reg: af.Registration, entity: af
         after = af.new_order(entity).response
         rec.check("acme-deregister", Observation(facts={"response": gone, "body": body_of(gone), "after": after},
                                                  trace_seqs=seqs_of(gone, after)), step="6")
+
+
+class _SpkiKey:
+    """A public key known by its SubjectPublicKeyInfo (the HSM's key never leaves the token)."""
+
+    def __init__(self, spki: bytes) -> None:
+        self._key = serialization.load_der_public_key(spki)
+
+    def public_key(self) -> object:
+        return self._key
+
+
+def hsm_body(role: str, ctx: RunContext, rec: Recorder) -> None:
+    reason = hsm_available()
+    if reason:
+        raise PreconditionFailed(reason)
+    token = af.acme_of(ctx).hsm()
+    rec.step("pre-condition")
+    reg = _registered(ctx, rec, role, attestation={"attesterJwk": token.attester_jwk(),
+                                                   "statementOid": ATTESTATION_OID})
+    rec.step("0")
+    entity = af.entity_account(ctx, role, reg)
+    if not entity.account_url:
+        raise PreconditionFailed(f"the entity's newAccount failed: HTTP {entity.account_response and entity.account_response.status_code}")
+    key = token.generate()
+    statement = token.attest(key)
+    csr_der = token.csr(key, entity.fqdn, statement)
+    rec.note("0", Verdict.PASS, "key pair generated in SoftHSM2 (CKA_EXTRACTABLE false, CKA_SENSITIVE true), key "
+             "attestation statement issued, CSR signed by the token")
+    rec.step("2")
+    wanted = CHALLENGE[role]
+    probe_order, bad = af.new_order(entity), None
+    if probe_order.response.status_code == 201:
+        af.validate(ctx, entity, probe_order, wanted)
+        other = token.generate()
+        bad = af.finalize(entity, probe_order, token.csr(other, entity.fqdn, statement))
+    _order, got = _obtain(ctx, rec, entity, wanted, csr_der, _SpkiKey(token.public_spki(key)), reg)
+    if bad is not None:
+        rec.check(f"acme-attestation-mismatch-refused[{role}]", Observation(facts={
+            "probes": [("CSR for a key other than the attested one", bad, ())],
+            "control": (got.cert is not None, got.how)}, trace_seqs=seqs_of(bad)), step="2")
 
 
 def jws_body(ctx: RunContext, rec: Recorder) -> None:
@@ -260,6 +311,15 @@ def scenarios() -> list[Scenario]:
         out.append(Scenario(f"{uc}.2[{role}]", f"{uc}.2", f"CSR Request for {role} certificate (ACME, "
                             f"{CHALLENGE[role]})", csr_flow(role), tuple(c.format(role) for c in _CSR_CHECKS) + extra,
                             partial(csr_body, role), {"entity": role, "challenge": CHALLENGE[role]}, _applicable))
+    for role in ("NFVO", "VNFM", "VIM"):
+        uc = UC[role]
+        alpn = ("acme-tls-alpn-validated",) if CHALLENGE[role] == "tls-alpn-01" else ()
+        out.append(Scenario(f"{uc}.2.7[{role}]/HSM", f"{uc}.2.7", f"CSR Request for {role} certificate with an "
+                            "HSM-held key and key attestation (SoftHSM2, PKCS#11)", csr_flow(role, hsm=True),
+                            (f"acme-attestation-mismatch-refused[{role}]", "acme-challenges-offered",
+                             "mano-cert-issued", "mano-chain-delivered", "mano-cert-binds-key", "mano-cert-san")
+                            + alpn, partial(hsm_body, role), {"entity": role, "challenge": CHALLENGE[role]},
+                            _hsm_applicable))
     out.append(Scenario("SOL023-5.5.2a[jws]", "SOL023 5.5.2a", "ACME request rules: algorithm, nonce, url, jwk/kid",
                         jws_rules(), ("acme-alg-mac-refused", "acme-nonce-malformed", "acme-nonce-replay",
                                       "acme-url-mismatch", "acme-jwk-xor-kid", "acme-problem-document",

@@ -44,7 +44,7 @@ EXPECTED = {
     "SOL023:5.8.1:challenges": "FAIL", "CMF.Certm.Mano.003": "FAIL", "SOL023:5.5.2a.3:nonce": "FAIL",
     "RFC8555:6.4:url": "FAIL", "IFA026:C.6:validity": "FAIL", "IFA026:C.6:crl-distribution-point": "FAIL",
     "IFA026:C.6:authority-info-access": "FAIL", "IFA026:C.6:key-usage": "PASS",
-    "RFC9447:3:tkauth-01": "NOT APPLICABLE",
+    "RFC9447:3:tkauth-01": "NOT APPLICABLE", "Cmf.CertLcm.009": "NOT APPLICABLE",
 }
 
 
@@ -59,6 +59,7 @@ name = "Pebble (Debian package)"
 [pics]
 acme_challenges = ["tls-alpn-01"]
 acme_initial_credential = false
+acme_key_attestation = false
 [pixit]
 api_root = "https://127.0.0.1:9"
 cmp_base = "https://127.0.0.1:9/.well-known/cmp/p"

@@ -6,6 +6,7 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import josepy as jose
 from cryptography import x509
@@ -27,6 +28,15 @@ class AcmeActors:
     trace: Trace
     timeout: float = 10.0
     clients: list[AcmeClient] = field(default_factory=list)
+    workdir: Path | None = None
+    _hsm: Any = None
+
+    def hsm(self) -> Any:
+        """The entities' SoftHSM2 token (simulators.acme.hsm.SoftHsm), made on first use."""
+        if self._hsm is None:
+            from simulators.acme.hsm import SoftHsm
+            self._hsm = SoftHsm(self.workdir)
+        return self._hsm
 
     def client(self, name: str) -> AcmeClient:
         client = AcmeClient(name, self.pixit.directory, str(self.server_ca), self.trace, timeout=self.timeout)
@@ -36,6 +46,8 @@ class AcmeActors:
     def close(self) -> None:
         for client in self.clients:
             client.close()
+        if self._hsm is not None:
+            self._hsm.close()
         self.responder.close()
 
 

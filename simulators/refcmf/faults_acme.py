@@ -45,6 +45,8 @@ FAULTS: tuple[Fault, ...] = scoped((
           "tls-alpn-01: accepts any acmeIdentifier value (does not compare the key authorization digest)."),
     Fault("acme-tkauth-any-issuer", ("RFC9447:3:tkauth-01",),
           "tkauth-01: accepts authority tokens without verifying the token authority's signature."),
+    Fault("acme-skip-attestation", ("Cmf.CertLcm.009", "Cmf.CertLcm.010", "Cmf.CertLcm.012"),
+          "Issues certificates without validating the registered key attestation statement."),
     Fault("acme-no-chain", ("Cmf.CertLcm.007",),
           "The certificate download carries the leaf only, no intermediate CA certificate."),
     Fault("acme-cert-wrong-key", ("RFC8555:7.4:csr-key",),
