@@ -144,6 +144,10 @@ def validate(ctx: RunContext, entity: Entity, order: OrderRun, wanted: str, *, w
         time.sleep(0.2)
         response = client.post(str(chosen["url"]), None, entity.key, kid=entity.account_url)
         status = str(body_of(response).get("status", ""))
+    settle = time.monotonic() + 1.0  # the responder logs a connection once its handshake ends: let it catch up
+    while (order.used == "tls-alpn-01" and len(acme.responder.probes_for(entity.fqdn)) == before
+           and time.monotonic() < settle):
+        time.sleep(0.02)
     acme.responder.withdraw(entity.fqdn)
     order.challenge_status, order.challenge_response = status, response
     order.probes = acme.responder.probes_for(entity.fqdn)[before:]

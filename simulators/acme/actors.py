@@ -28,14 +28,13 @@ class AcmeActors:
     trace: Trace
     timeout: float = 10.0
     clients: list[AcmeClient] = field(default_factory=list)
-    workdir: Path | None = None
     _hsm: Any = None
 
     def hsm(self) -> Any:
         """The entities' SoftHSM2 token (simulators.acme.hsm.SoftHsm), made on first use."""
         if self._hsm is None:
             from simulators.acme.hsm import SoftHsm
-            self._hsm = SoftHsm(self.workdir)
+            self._hsm = SoftHsm()
         return self._hsm
 
     def client(self, name: str) -> AcmeClient:

@@ -12,12 +12,15 @@ from the token), never by hand.
 
 from __future__ import annotations
 
+import atexit
 import hashlib
 import json
 import os
 import secrets
+import shutil
 import subprocess
 import tempfile
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -48,22 +51,38 @@ def available() -> str | None:
     return None
 
 
-class SoftHsm:
-    def __init__(self, workdir: Path | None = None, label: str = "nfvct-mano") -> None:
-        import pkcs11
+_TOKEN: tuple[Any, str, str] | None = None  # (pkcs11 token, user PIN, label): one per process (see _token)
+_LOCK = threading.Lock()
 
-        self._tmp = tempfile.TemporaryDirectory(prefix="nfvct-hsm-", dir=workdir)
-        base = Path(self._tmp.name)
-        (base / "tokens").mkdir()
-        conf = base / "softhsm2.conf"
-        conf.write_text(f"directories.tokendir = {base / 'tokens'}\nobjectstore.backend = file\n")
-        os.environ["SOFTHSM2_CONF"] = str(conf)  # read by the library when it loads a slot list
-        self.pin, self.label = secrets.token_hex(8), label
-        subprocess.run(["softhsm2-util", "--init-token", "--free", "--label", label, "--so-pin",
-                        secrets.token_hex(8), "--pin", self.pin], check=True, capture_output=True,
-                       env={**os.environ, "SOFTHSM2_CONF": str(conf)})
-        self._lib = pkcs11.lib(MODULE)
-        self._session = self._lib.get_token(token_label=label).open(user_pin=self.pin, rw=True)
+
+def _token() -> tuple[Any, str, str]:
+    """The process's SoftHSM2 token. PKCS#11 libraries read their configuration once, when first loaded, so
+    the token store (a temporary directory removed at exit) and the token are made once per process."""
+    global _TOKEN
+    with _LOCK:
+        if _TOKEN is None:
+            import pkcs11
+
+            base = Path(tempfile.mkdtemp(prefix="nfvct-hsm-"))
+            atexit.register(shutil.rmtree, base, True)
+            (base / "tokens").mkdir()
+            conf = base / "softhsm2.conf"
+            conf.write_text(f"directories.tokendir = {base / 'tokens'}\nobjectstore.backend = file\n")
+            os.environ["SOFTHSM2_CONF"] = str(conf)  # read by the library when it loads
+            pin, label = secrets.token_hex(8), "nfvct-mano"
+            subprocess.run(["softhsm2-util", "--init-token", "--free", "--label", label, "--so-pin",
+                            secrets.token_hex(8), "--pin", pin], check=True, capture_output=True,
+                           env={**os.environ, "SOFTHSM2_CONF": str(conf)})
+            _TOKEN = (pkcs11.lib(MODULE).get_token(token_label=label), pin, label)
+        return _TOKEN
+
+
+class SoftHsm:
+    """One run's view of the HSM: its own PKCS#11 session and attestation identity."""
+
+    def __init__(self) -> None:
+        token, pin, self.label = _token()
+        self._session = token.open(user_pin=pin, rw=True)
         self._attester = jose.JWKEC(key=ec.generate_private_key(ec.SECP256R1()))  # the device's attestation key
 
     def attester_jwk(self) -> dict[str, Any]:
@@ -126,4 +145,3 @@ class SoftHsm:
 
     def close(self) -> None:
         self._session.close()
-        self._tmp.cleanup()
