@@ -194,7 +194,8 @@ class AcmeServer:
         body = self._account_json(account)
         body["initialCredential"] = {"keyId": credential.kid, "macKey": jose.b64encode(credential.key).decode(),
                                      "fqdn": fqdn}
-        return JSONResponse(body, status_code=201, headers={"Location": self.account_url(account.id)})
+        headers = {} if self.has("acme-registration-no-location") else {"Location": self.account_url(account.id)}
+        return JSONResponse(body, status_code=201, headers=headers)
 
     def _own(self, signed: Signed, owner: str) -> Account:
         assert signed.account is not None
@@ -386,6 +387,8 @@ class AcmeServer:
     async def _cert(self, request: Request, signed: Signed) -> Response:
         record = self._lookup(self.state.certs, request.path_params["id"])
         self._own(signed, record.account)
+        if self.has("acme-cert-download-broken"):
+            return Response(b"certificate temporarily unavailable", media_type=PEM_CHAIN)
         return Response(record.chain_pem, media_type=PEM_CHAIN)
 
     async def _revoke(self, request: Request, signed: Signed) -> Response:

@@ -8,8 +8,11 @@ from simulators.refcmf.faults_base import Fault
 
 ACME_SCENARIOS = "C.4.|SOL023-5.5.2a"
 # narrower scopes keep the suite fast: each fault runs over the scenarios holding the checks it breaks
-_SCOPE = {**{n: "SOL023-5.5.2a" for n in (('acme-no-replay-nonce', 'acme-accept-mac-alg', 'acme-nonce-encoding-badnonce', 'acme-accept-replayed-nonce', 'acme-ignore-url', 'acme-accept-jwk-and-kid', 'acme-no-problem-json'))},
-          **{n: "(ACME newAccount" for n in (('acme-register-untrusted', 'acme-register-bad-fqdn', 'acme-account-no-orders'))},
+_REGISTRATION = ("acme-register-untrusted", "acme-register-bad-fqdn", "acme-account-no-orders",
+                 "acme-registration-no-location")
+_JWS = ("acme-no-replay-nonce", "acme-accept-mac-alg", "acme-nonce-encoding-badnonce", "acme-accept-replayed-nonce",
+        "acme-ignore-url", "acme-accept-jwk-and-kid", "acme-no-problem-json")
+_SCOPE = {**{n: "SOL023-5.5.2a" for n in _JWS}, **{n: "(ACME newAccount" for n in _REGISTRATION},
           "acme-skip-attestation": "/HSM"}
 _CSR_SCENARIOS = "(ACME, "  # the three C.4.x.2 CSR scenarios (their titles)
 _E = ("C.4.1", "C.4.2", "C.4.3")
@@ -34,6 +37,10 @@ _ALL: tuple[Fault, ...] = (
           "Accepts a protected header carrying both jwk and kid."),
     Fault("acme-no-problem-json", ("RFC8555:6.7:problem",),
           "Sends its ACME errors as application/json instead of application/problem+json."),
+    Fault("acme-registration-no-location", ("CMF.Certm.Mano.001", "Cm-Oss.001", "Cmf.CertLcm.002"),
+          "Answers the OSS's registration (newAccount) 201 without the Location of the account."),
+    Fault("acme-cert-download-broken", ("CMF.Certm.Mano.002", "Cm-Mano.001", "Cmf.CertLcm.005"),
+          "The certificate URL of a valid order serves no certificate (a text instead of a PEM chain)."),
     Fault("acme-register-untrusted", _each(".1.6:invalid-registration"),
           "Registers an FQDN for any consumer, without the trusted OSS's external account binding."),
     Fault("acme-register-bad-fqdn", _each(".1.6:invalid-registration"),
