@@ -71,3 +71,19 @@ def test_certbot_acme_client_full_flow(tmp_path: Path) -> None:
         assert sut.reference is not None and sut.reference.ca.status(certs[0].serial_number) == "revoked"
         deactivated = acme.deactivate_registration(regr)
         assert deactivated.body.status == "deactivated"
+
+
+def test_initial_credentials_never_in_trace_or_report(tmp_path: Path) -> None:
+    """The initial credential's MAC key (a secret the CMF hands to the OSS) is redacted everywhere."""
+    import re
+
+    from harness.runner import run
+    from reports import write_reports
+
+    leak = re.compile(r'macKey[^A-Za-z]{1,12}[A-Za-z0-9_-]{20,}')
+    assert leak.search('"macKey": "' + "A" * 43 + '"')  # the pattern does catch an unredacted key
+    result = run(None, pattern="C.4.1.", seed=3)
+    texts = [e.body_text for e in result.trace] + [p.read_text() for p in write_reports(result, tmp_path).values()]
+    assert any("initialCredential" in t for t in texts)  # the answer carrying it was traced...
+    for text in texts:  # ...with its value redacted
+        assert not leak.search(text), text[:500]
