@@ -21,8 +21,6 @@ from simulators.acme.client import AcmeClient, body_of
 from simulators.acme.token_authority import TokenAuthority
 from simulators.acme.validation import key_authorization
 
-SPKI = (serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
-
 
 def new_account_key() -> jose.JWK:
     return jose.JWKEC(key=ec.generate_private_key(ec.SECP256R1()))

@@ -21,7 +21,7 @@ from simulators.acme.client import Probe, body_of
 from simulators.acme.config import ATTESTATION_OID, MANO_CERT_TYPE
 from simulators.acme.hsm import available as hsm_available
 from simulators.vnfm import seqs_of
-from simulators.x509util import PathError, build_path
+from simulators.x509util import PathError, build_path, spki
 
 CHALLENGE = {"NFVO": "tls-alpn-01", "VNFM": "tkauth-01", "VIM": "tls-alpn-01"}
 
@@ -72,7 +72,7 @@ def registration_body(role: str, ctx: RunContext, rec: Recorder) -> None:
             facts={"response": query, "body": body_of(query), "status": "valid"}, trace_seqs=seqs_of(query)), step="2")
 
 
-def _cert_facts(ctx: RunContext, entity: af.Entity, got: af.Download, csr_key: object) -> dict[str, object]:
+def _cert_facts(ctx: RunContext, entity: af.Entity, got: af.Download, csr_der: bytes) -> dict[str, object]:
     facts: dict[str, object] = {"cert": got.cert, "how": got.how, "fqdn": entity.fqdn}
     if got.cert is None:
         return facts
@@ -83,17 +83,18 @@ def _cert_facts(ctx: RunContext, entity: af.Entity, got: af.Download, csr_key: o
         error = f"not delivered: {', '.join(c.subject.rfc4514_string() for c in missing)}" if missing else ""
     except PathError as exc:
         error = str(exc) if anchors else "no trust anchor configured (pixit.acme.ca_trust_anchors)"
-    san = got.cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).value \
-        if any(isinstance(e.value, x509.SubjectAlternativeName) for e in got.cert.extensions) else []
-    facts.update(chain_error=error, chain_len=1 + len(got.chain),
-                 cert_spki=got.cert.public_key().public_bytes(*af.SPKI),
-                 csr_spki=csr_key.public_key().public_bytes(*af.SPKI),  # type: ignore[attr-defined]
+    try:
+        san = list(got.cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).value)
+    except x509.ExtensionNotFound:
+        san = []
+    facts.update(chain_error=error, chain_len=1 + len(got.chain), cert_spki=spki(got.cert),
+                 csr_spki=spki(x509.load_der_x509_csr(csr_der)),
                  san=[f"dns:{n.value}" if isinstance(n, x509.DNSName) else f"{type(n).__name__}:{n.value}" for n in san])
     return facts
 
 
-def _obtain(ctx: RunContext, rec: Recorder, entity: af.Entity, wanted: str, csr_der: bytes, csr_key: object,
-            reg: af.Registration) -> tuple[af.OrderRun, af.Download]:
+def _obtain(ctx: RunContext, rec: Recorder, entity: af.Entity, wanted: str,
+            csr_der: bytes) -> tuple[af.OrderRun, af.Download]:
     order = af.new_order(entity)
     if order.response.status_code != 201:
         raise PreconditionFailed(f"newOrder refused: HTTP {order.response.status_code} {order.response.text[:200]}")
@@ -110,14 +111,14 @@ def _obtain(ctx: RunContext, rec: Recorder, entity: af.Entity, wanted: str, csr_
     if got.cert is not None:
         ctx.issued.append(IssuedCert(rec.scenario, MANO_CERT_TYPE, got.cert, tuple(got.chain), None,
                                      {"subjectAlternateName": [entity.fqdn]}, seqs_of(finalized)))
-    facts = _cert_facts(ctx, entity, got, csr_key)
+    facts = _cert_facts(ctx, entity, got, csr_der)
     seqs = seqs_of(finalized, *([got.response] if got.response is not None else []))
     for name in ("mano-cert-issued", "mano-chain-delivered", "mano-cert-binds-key", "mano-cert-san"):
         rec.check(name, Observation(facts=facts, trace_seqs=seqs), step="6")
     return order, got
 
 
-def _probe_identifier(ctx: RunContext, rec: Recorder, role: str, entity: af.Entity, wanted: str) -> None:
+def _probe_identifier(ctx: RunContext, rec: Recorder, entity: af.Entity, wanted: str) -> None:
     """RFC 8737 / RFC 9447 refusals on an order of their own: a wrong validation answer must not validate."""
     order = af.new_order(entity)
     if order.response.status_code != 201:
@@ -125,36 +126,21 @@ def _probe_identifier(ctx: RunContext, rec: Recorder, role: str, entity: af.Enti
     if wanted == "tkauth-01" and "tkauth-01" in ctx.profile.pics.acme_challenges:
         af.validate(ctx, entity, order, wanted, rogue=True)
         if order.used == "tkauth-01":
-            probe = order.challenge_response
-            rec.check("acme-tkauth-untrusted-refused", Observation(facts={
-                "probes": [("token from an untrusted authority", _status_as_response(probe, order), ())],
-                "control": (True, "")}), step="1")
+            _challenge_refused(rec, "acme-tkauth-untrusted-refused", "token from an untrusted authority", order)
         return
     if wanted == "tkauth-01":
         rec.check("acme-tkauth-untrusted-refused", Observation(facts={
             "not_applicable": "the PICS does not claim tkauth-01 (pics.acme_challenges)"}), step="1")
     af.validate(ctx, entity, order, "tls-alpn-01", wrong=True)
     if order.used == "tls-alpn-01":
-        rec.check("acme-tls-alpn-wrong-refused", Observation(facts={
-            "probes": [("acmeIdentifier for another key authorization", _status_as_response(order.challenge_response,
-                                                                                            order), ())],
-            "control": (True, "")}), step="1")
+        _challenge_refused(rec, "acme-tls-alpn-wrong-refused", "acmeIdentifier for another key authorization", order)
 
 
-class _Refusal:
-    """A challenge outcome seen as a refusal: 'invalid' maps to 403 incorrectResponse, anything else to 200."""
-
-    def __init__(self, status: str, source: object) -> None:
-        self.status_code = 403 if status == "invalid" else 200
-        self.headers = {"content-type": "application/problem+json"}
-        self._status, self.source = status, source
-
-    def json(self) -> dict[str, str]:
-        return {"type": "urn:ietf:params:acme:error:incorrectResponse"} if self._status == "invalid" else {}
-
-
-def _status_as_response(response: object, order: af.OrderRun) -> object:
-    return _Refusal(order.challenge_status, response)
+def _challenge_refused(rec: Recorder, name: str, label: str, order: af.OrderRun) -> None:
+    response = order.challenge_response
+    rec.check(name, Observation(facts={"label": label, "status": order.challenge_status,
+                                       "error": body_of(response).get("error") if response is not None else None},
+                                trace_seqs=seqs_of(response) if response is not None else ()), step="1")
 
 
 def csr_body(role: str, ctx: RunContext, rec: Recorder) -> None:
@@ -174,7 +160,7 @@ def csr_body(role: str, ctx: RunContext, rec: Recorder) -> None:
     if forged is not None and forged.account_response is not None:
         probes.insert(0, ("newAccount with a forged initial credential (wrong MAC key)", forged.account_response, ()))
     wanted = CHALLENGE[role]
-    _probe_identifier(ctx, rec, role, entity, wanted)
+    _probe_identifier(ctx, rec, entity, wanted)
     rec.step("2")
     bad_der, _ = af.make_csr(af.fresh_fqdn(ctx, role))
     bad_order = af.new_order(entity)
@@ -182,8 +168,8 @@ def csr_body(role: str, ctx: RunContext, rec: Recorder) -> None:
     if bad_order.response.status_code == 201:
         af.validate(ctx, entity, bad_order, wanted)
         bad = af.finalize(entity, bad_order, bad_der)
-    csr_der, csr_key = af.make_csr(entity.fqdn)
-    order, got = _obtain(ctx, rec, entity, wanted, csr_der, csr_key, reg)
+    csr_der, _ = af.make_csr(entity.fqdn)
+    order, got = _obtain(ctx, rec, entity, wanted, csr_der)
     control = (got.cert is not None, got.how)
     rec.check(f"acme-unregistered-refused[{role}]", Observation(facts={"probes": probes, "control": control},
                                                                  trace_seqs=seqs_of(*(p[1] for p in probes))), step="1")
@@ -221,16 +207,6 @@ def _operations(ctx: RunContext, rec: Recorder, reg: af.Registration, entity: af
                                                  trace_seqs=seqs_of(gone, after)), step="6")
 
 
-class _SpkiKey:
-    """A public key known by its SubjectPublicKeyInfo (the HSM's key never leaves the token)."""
-
-    def __init__(self, spki: bytes) -> None:
-        self._key = serialization.load_der_public_key(spki)
-
-    def public_key(self) -> object:
-        return self._key
-
-
 def hsm_body(role: str, ctx: RunContext, rec: Recorder) -> None:
     reason = hsm_available()
     if reason:
@@ -255,7 +231,7 @@ def hsm_body(role: str, ctx: RunContext, rec: Recorder) -> None:
         af.validate(ctx, entity, probe_order, wanted)
         other = token.generate()
         bad = af.finalize(entity, probe_order, token.csr(other, entity.fqdn, statement))
-    _order, got = _obtain(ctx, rec, entity, wanted, csr_der, _SpkiKey(token.public_spki(key)), reg)
+    _order, got = _obtain(ctx, rec, entity, wanted, csr_der)
     if bad is not None:
         rec.check(f"acme-attestation-mismatch-refused[{role}]", Observation(facts={
             "probes": [("CSR for a key other than the attested one", bad, ())],

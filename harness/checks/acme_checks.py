@@ -6,8 +6,6 @@ request succeeds when nothing is wrong with it, so a SUT that refuses everything
 
 from __future__ import annotations
 
-from typing import Any
-
 from harness.checks.registry import Observation, Result, check, failed, inconclusive, not_applicable, verdict_of
 from simulators.acme.client import problem_type
 
@@ -16,8 +14,6 @@ UC = {"NFVO": "C.4.1", "VNFM": "C.4.2", "VIM": "C.4.3"}
 
 
 def _refused(obs: Observation) -> Result:
-    if obs.facts.get("not_applicable"):
-        return not_applicable(obs.facts["not_applicable"])
     control_ok, control = obs.facts.get("control", (True, ""))
     if not control_ok:
         return inconclusive(f"control failed: {control}")
@@ -46,11 +42,23 @@ _refusal("acme-nonce-malformed", "SOL023:5.5.2a.3:nonce")
 _refusal("acme-nonce-replay", "RFC8555:6.5:replay")
 _refusal("acme-url-mismatch", "RFC8555:6.4:url")
 _refusal("acme-jwk-xor-kid", "SOL023:5.5.2a.3:jwk-kid")
-_refusal("acme-tls-alpn-wrong-refused", "RFC8737:3:tls-alpn-01")
-_refusal("acme-tkauth-untrusted-refused", "RFC9447:3:tkauth-01")
 _refusal("acme-attestation-mismatch-refused[NFVO]", "Cmf.CertLcm.009")
 _refusal("acme-attestation-mismatch-refused[VNFM]", "Cmf.CertLcm.010")
 _refusal("acme-attestation-mismatch-refused[VIM]", "Cmf.CertLcm.012")
+
+
+def _challenge_refused(obs: Observation) -> Result:
+    """A wrong validation answer leaves the challenge invalid, so its order cannot become ready."""
+    if obs.facts.get("not_applicable"):
+        return not_applicable(obs.facts["not_applicable"])
+    status, error = obs.facts["status"], obs.facts.get("error")
+    observed = f"{obs.facts['label']}: challenge {status or 'without status'}" + (
+        f" ({error.get('type', '')}: {error.get('detail', '')})" if isinstance(error, dict) else "")
+    return verdict_of(status == "invalid", f"{obs.facts['label']}: challenge invalid", observed)
+
+
+check("acme-tls-alpn-wrong-refused", "RFC8737:3:tls-alpn-01")(_challenge_refused)
+check("acme-tkauth-untrusted-refused", "RFC9447:3:tkauth-01")(_challenge_refused)
 
 
 @check("acme-registration", "CMF.Certm.Mano.001", "Cm-Oss.001", "Cmf.CertLcm.002")
@@ -123,14 +131,10 @@ def mano_cert_issued(obs: Observation) -> Result:
     return verdict_of(cert is not None, "order valid, certificate downloaded (application/pem-certificate-chain)", how)
 
 
-def _need_cert(obs: Observation) -> Any:
-    return obs.facts.get("cert")
-
-
 @check("mano-chain-delivered", "Cmf.CertLcm.007")
 def mano_chain_delivered(obs: Observation) -> Result:
     """The download carries the chain: leaf + intermediates, verifying to the CMF's trust anchor."""
-    if _need_cert(obs) is None:
+    if obs.facts.get("cert") is None:
         return inconclusive("no certificate obtained")
     error = obs.facts["chain_error"]
     expected = "leaf and every intermediate delivered, path verifies to a configured trust anchor"
@@ -140,7 +144,7 @@ def mano_chain_delivered(obs: Observation) -> Result:
 @check("mano-cert-binds-key", "RFC8555:7.4:csr-key")
 def mano_cert_binds_key(obs: Observation) -> Result:
     """The issued certificate certifies the public key of the CSR the entity sent."""
-    if _need_cert(obs) is None:
+    if obs.facts.get("cert") is None:
         return inconclusive("no certificate obtained")
     same = obs.facts["cert_spki"] == obs.facts["csr_spki"]
     return verdict_of(same, "certificate public key = CSR public key", "same key" if same else "another key")
@@ -149,7 +153,7 @@ def mano_cert_binds_key(obs: Observation) -> Result:
 @check("mano-cert-san", "Cmf.CertLcm.008", "RFC8555:7.4:identifiers")
 def mano_cert_san(obs: Observation) -> Result:
     """The certificate's subjectAltName is exactly the registered FQDN."""
-    if _need_cert(obs) is None:
+    if obs.facts.get("cert") is None:
         return inconclusive("no certificate obtained")
     names, fqdn = obs.facts["san"], obs.facts["fqdn"]
     return verdict_of(names == [f"dns:{fqdn}"], f"subjectAltName = [dns:{fqdn}]", f"subjectAltName = {names}")

@@ -75,8 +75,8 @@ def verify_request(
         raise AcmeProblem("unauthorized", f"url header {header.url!r} is not the request URL {url!r}")
     account = None
     if header.kid is not None:
-        account = next((a for a in state.accounts.values() if account_url(a.id) == header.kid), None)
-        if account is None:
+        account = state.accounts.get(header.kid.rpartition("/")[2])  # kid = the account URL, ending in its id
+        if account is None or account_url(account.id) != header.kid:
             raise AcmeProblem("accountDoesNotExist", f"no account {header.kid}")
         if account.status != "valid":
             raise AcmeProblem("unauthorized", f"account is {account.status}")

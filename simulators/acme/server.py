@@ -16,7 +16,8 @@ from typing import Any
 
 import josepy as jose
 from cryptography import x509
-from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -423,8 +424,6 @@ class AcmeServer:
 
 def _rekeyed(csr: x509.CertificateSigningRequest) -> x509.CertificateSigningRequest:
     """Fault acme-cert-wrong-key: the same request for a key the CMF made up."""
-    from cryptography.hazmat.primitives import hashes
-    from cryptography.hazmat.primitives.asymmetric import ec
     builder = x509.CertificateSigningRequestBuilder().subject_name(csr.subject)
     for ext in csr.extensions:
         builder = builder.add_extension(ext.value, ext.critical)

@@ -30,13 +30,8 @@ def key_authorization(token: str, jwk: jose.JWK) -> str:
 def account_fingerprint(jwk: jose.JWK) -> str:
     """RFC 9447 4 'fingerprint' of the account key (harness binding: SHA256 of the RFC 7638 thumbprint input,
     written as 'SHA256 ' + colon-separated upper-case hex, the RFC 8122 form)."""
-    digest = jwk.thumbprint(hash_function=_sha256)
+    digest = jwk.thumbprint()  # josepy's default: SHA-256
     return "SHA256 " + ":".join(f"{b:02X}" for b in digest)
-
-
-def _sha256() -> Any:
-    from cryptography.hazmat.primitives import hashes
-    return hashes.SHA256()
 
 
 def probe_tls_alpn(host: str, port: int, fqdn: str, key_auth: str, timeout: float,
