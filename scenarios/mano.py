@@ -58,6 +58,9 @@ def registration_body(role: str, ctx: RunContext, rec: Recorder) -> None:
               ("untrusted consumer (unknown EAB key)",
                af.oss_register(ctx, role, eab=("rogue-oss", jose.b64encode(b"k" * 32).decode())).response, ()),
               ("invalid FQDN", af.oss_register(ctx, role, fqdn=f"not_an fqdn!.{acme.pixit.mano_domain}").response, ())]
+    if acme.pixit.oss_eab_kid:
+        forged = (acme.pixit.oss_eab_kid, jose.b64encode(b"w" * 32).decode())
+        probes.insert(2, ("the trusted OSS's key id with a wrong MAC", af.oss_register(ctx, role, eab=forged).response, ()))
     control = (reg.response.status_code in (200, 201), f"the trusted OSS's registration: HTTP {reg.response.status_code}")
     rec.check(f"acme-registration-refused[{role}]", Observation(
         facts={"probes": probes, "control": control}, trace_seqs=seqs_of(*(p[1] for p in probes))), step="1")

@@ -159,8 +159,8 @@ class AcmeServer:
         except AcmeProblem:
             if not self.has("acme-register-untrusted"):
                 raise
-            kid, key = "", b""
-        if kid in self.config.oss_eab or (key == b"" and self.has("acme-register-untrusted")):
+            return self._register(payload, signed)  # the fault: a consumer without any EAB may register
+        if kid in self.config.oss_eab and key is not None:  # the trusted OSS, its MAC verified
             return self._register(payload, signed)
         if key is None and not self.has("acme-skip-eab-check"):
             raise AcmeProblem("unauthorized", f"externalAccountBinding {kid!r} unknown or its MAC does not verify")
