@@ -76,6 +76,7 @@ class Entity:
     client: AcmeClient
     account_url: str = ""
     account_response: httpx.Response | None = None
+    validated: OrderRun | None = None  # the last order whose challenge this entity really answered
 
 
 def entity_account(ctx: RunContext, role: str, reg: Registration, *, mac_override: str | None = None) -> Entity:
@@ -101,6 +102,7 @@ class OrderRun:
     challenge_status: str = ""
     challenge_response: httpx.Response | None = None
     probes: list[Any] = field(default_factory=list)
+    reused: bool = False  # the authorization was valid before any challenge (RFC 8555 7.1.4 lets a server reuse)
 
 
 def new_order(entity: Entity, names: list[str] | None = None) -> OrderRun:
@@ -126,6 +128,14 @@ def validate(ctx: RunContext, entity: Entity, order: OrderRun, wanted: str, *, w
     if chosen is None:
         raise PreconditionFailed(f"no tls-alpn-01 or tkauth-01 challenge offered (offered {order.offered})")
     order.used = str(chosen["type"])
+    if authz.get("status") == "valid":
+        if entity.validated is not None and not (wrong or rogue):
+            # An authorization the server reuses from an earlier order of this account (RFC 8555 7.1.4): nothing
+            # to answer, and its challenges are shown filtered, so the earlier order is the evidence.
+            order.reused, order.challenge_status = True, "valid"
+        else:
+            order.challenge_status = "authorization valid before any challenge was answered"
+        return order
     payload: dict[str, Any] = {}
     if order.used == "tls-alpn-01":
         key_auth = key_authorization(str(chosen["token"]), entity.key.public_key())
@@ -149,6 +159,8 @@ def validate(ctx: RunContext, entity: Entity, order: OrderRun, wanted: str, *, w
     acme.responder.withdraw(entity.fqdn)
     order.challenge_status, order.challenge_response = status, response
     order.probes = acme.responder.probes_for(entity.fqdn)[before:]
+    if not (wrong or rogue):
+        entity.validated = order
     return order
 
 

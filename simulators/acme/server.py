@@ -261,8 +261,12 @@ class AcmeServer:
                 challenge = Challenge(new_id(), authz.id, kind, jose.b64encode(secrets.token_bytes(16)).decode())
                 self.state.challenges[challenge.id] = challenge
                 authz.challenges.append(challenge.id)
+            if self.has("acme-authz-prevalid"):
+                authz.status = "valid"
             self.state.authzs[authz.id] = authz
             order.authzs.append(authz.id)
+        if self.has("acme-authz-prevalid"):
+            order.status = "ready"
         self.state.orders[order.id] = order
         account.orders.append(order.id)
         return JSONResponse(self._order_json(order), status_code=201,

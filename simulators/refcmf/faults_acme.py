@@ -55,6 +55,8 @@ _ALL: tuple[Fault, ...] = (
           "Offers only tls-alpn-01 (no tkauth-01) in authorizations."),
     Fault("acme-skip-validation", ("RFC8737:3:tls-alpn-01", "RFC9447:3:tkauth-01"),
           "Marks every challenge valid without validating it."),
+    Fault("acme-authz-prevalid", ("RFC8737:3:tls-alpn-01", "RFC9447:3:tkauth-01"),
+          "Creates every authorization valid (no challenge to answer), as if reused from an earlier order."),
     Fault("acme-alpn-ignore-digest", ("RFC8737:3:tls-alpn-01",),
           "tls-alpn-01: accepts any acmeIdentifier value (does not compare the key authorization digest)."),
     Fault("acme-tkauth-any-issuer", ("RFC9447:3:tkauth-01",),
