@@ -51,6 +51,7 @@ class RunContext:
     faults: frozenset[str] = frozenset()
     workdir: Path | None = None  # scratch directory of the run (embedded runs only)
     acme: Any = None  # simulators.acme.actors.AcmeActors when the profile has [pixit.acme]
+    direct: Any = None  # simulators.direct.actors.DirectActors when the SUT's direct mode is under test
 
     def fresh_vnfci(self, cert_type: str) -> tuple[str, dict[str, Any]]:
         """A new VNFCI identifier and the certificateData to register for it."""

@@ -71,6 +71,8 @@ class Pics:
     acme_challenges: tuple[str, ...] = ("tls-alpn-01", "tkauth-01")  # identifier validation methods offered
     acme_initial_credential: bool = True  # registration returns an initial credential (EAB, harness binding)
     acme_key_attestation: bool = True  # validates key attestation statements registered for a subject
+    # direct mode (IFA026 C.2.1, C.3.1): the CMF follows VNF LCM at the VNFM and has VNFCIs enrol at the CA
+    direct_mode: bool = False
 
 
 @dataclass(frozen=True)
@@ -226,6 +228,7 @@ def load_profile(path: Path) -> Profile:
                               for c in _get(pics_t, "acme_challenges", list, "pics", ["tls-alpn-01", "tkauth-01"])),
         acme_initial_credential=_get(pics_t, "acme_initial_credential", bool, "pics", True),
         acme_key_attestation=_get(pics_t, "acme_key_attestation", bool, "pics", True),
+        direct_mode=_get(pics_t, "direct_mode", bool, "pics", False),
     )
     vnfm2 = _get(pixit_t, "vnfm2", dict, "pixit", None)
     pixit = Pixit(

@@ -32,7 +32,9 @@ from simulators.acme.actors import actors_for, new_oss_eab
 from simulators.acme.config import AcmeConfig
 from simulators.acme.responder import TlsAlpnResponder
 from simulators.acme.token_authority import TokenAuthority
+from simulators.direct.actors import DirectActors, run_direct_actors
 from simulators.pki import build_test_pki
+from simulators.refcmf.direct import DirectConfig
 from simulators.refcmf.launch import RunningReference, run_reference
 from simulators.vnfm import VnfmClient
 
@@ -46,6 +48,10 @@ BINDINGS = (
     "subjectAltName against registered subjects.",
     "CA-1 (CMF -> CA, no ETSI wire format): JSON over HTTPS with mTLS, POST /ca1/v1/certificates and "
     "/ca1/v1/revocations (see README).",
+    "Direct mode (IFA026 C.2.1; CA-1, CMF -> VNFCI and CMF -> attestation service have no wire format): CA-1 "
+    "end-entity registration POST /ca1/v1/end-entities with the initial credential; VNFCI configuration POST "
+    "{certConfigEndpoint} (VnfcResourceInfo.metadata); attestation results GET /attestation/v1/results/{vnfcId} "
+    "(RATS EAR status); VNFCI -> CA is CMP ir (MAC) / kur (signature) (see README).",
 )
 
 
@@ -73,13 +79,20 @@ class Sut:
     reference: RunningReference | None
     description: str
     acme_parts: tuple[TlsAlpnResponder, TokenAuthority] | None = None  # the embedded run's ACME actors
+    direct: DirectActors | None = None  # the embedded run's direct-mode actors (VNFM, CA, VNFCIs, attestation)
 
 
 @contextmanager
-def embedded_reference(workdir: Path, faults: frozenset[str], trace: Trace, check_after: int = 1) -> Iterator[Sut]:
+def embedded_reference(workdir: Path, faults: frozenset[str], trace: Trace, check_after: int = 1,
+                       seed: int = 0) -> Iterator[Sut]:
     pki = build_test_pki()
     files = pki.write(workdir / "pki")
     with ExitStack() as stack:
+        # direct mode: the VNFM, CA, VNFCIs and attestation service the reference CMF is configured with
+        direct = stack.enter_context(run_direct_actors(pki, workdir, trace, seed))
+        direct_config = DirectConfig(direct.vnfm.api, direct.ca1_url, direct.attestation.base_url, direct.policy,
+                                     direct.san_domain, direct.ca.anchor_pem, files["cmf.crt"], files["cmf.key"],
+                                     files["mano_root.crt"])
         # the harness's ACME actors exist first: the reference trusts the OSS's EAB key and the token authority,
         # and its tls-alpn-01 validation connects to the entities' responder
         responder, authority = TlsAlpnResponder(trace), TokenAuthority()
@@ -88,12 +101,13 @@ def embedded_reference(workdir: Path, faults: frozenset[str], trace: Trace, chec
         acme = AcmeConfig(oss_eab={eab_kid: jose.b64decode(eab_key)}, token_authority_jwk=authority.public_jwk(),
                           token_authority_url=authority.url, alpn_port=responder.port)
         ref = stack.enter_context(run_reference(pki, workdir, faults=faults, trace=trace, check_after=check_after,
-                                                acme=acme))
+                                                acme=acme, direct=direct_config))
         inter = workdir / "pki" / "issuing.crt"
         inter.write_bytes(b"".join(i.cert_pem() for i in pki.issuing.values()))
         profile = Profile(
             name="embedded reference CMF",
-            pics=Pics(deferred_issuance=tuple(sorted(ref.config.deferred_types)), chain_only_when_requested=True),
+            pics=Pics(deferred_issuance=tuple(sorted(ref.config.deferred_types)), chain_only_when_requested=True,
+                      direct_mode=True),
             pixit=Pixit(
                 api_root=ref.base_url,
                 cmp_base=ref.base_url + ref.config.cmp_base,
@@ -113,7 +127,7 @@ def embedded_reference(workdir: Path, faults: frozenset[str], trace: Trace, chec
             source="embedded reference CMF",
         )
         label = "reference CMF (embedded)" + (f" with faults {', '.join(sorted(faults))}" if faults else "")
-        yield Sut(profile, ref, label, (responder, authority))
+        yield Sut(profile, ref, label, (responder, authority), direct)
 
 
 def _context(sut: Sut, trace: Trace, seed: int) -> RunContext:
@@ -133,6 +147,7 @@ def _context(sut: Sut, trace: Trace, seed: int) -> RunContext:
         ctx.intermediates = [i.cert for i in ca.issuing.values()]
     responder, authority = sut.acme_parts or (None, None)
     ctx.acme = actors_for(sut.profile, trace, responder=responder, token_authority=authority)
+    ctx.direct = sut.direct
     return ctx
 
 
@@ -214,7 +229,7 @@ def run(
     with ExitStack() as stack:
         if profile is None:
             tmp = workdir or Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="nfvct-")))
-            sut = stack.enter_context(embedded_reference(tmp, frozenset(faults), trace, reference_check_after))
+            sut = stack.enter_context(embedded_reference(tmp, frozenset(faults), trace, reference_check_after, seed))
             emit(Message(f"started the embedded reference CMF at {sut.profile.pixit.api_root}"))
         else:
             if faults:

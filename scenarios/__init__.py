@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from scenarios import cmp_only, delegation, installation, mano, notifications, operations
+from scenarios import cmp_only, delegation, direct, installation, mano, notifications, operations
 from scenarios.common import Scenario
 
 
 def all_scenarios() -> list[Scenario]:
     return (delegation.scenarios() + operations.scenarios() + notifications.scenarios() + cmp_only.scenarios()
-            + installation.scenarios() + mano.scenarios())
+            + installation.scenarios() + mano.scenarios() + direct.scenarios())
 
 
 __all__ = ["Scenario", "all_scenarios"]

@@ -7,7 +7,7 @@ runs every fault and asserts the set of FAILed requirements equals this list exa
 
 from __future__ import annotations
 
-from simulators.refcmf import faults_acme, faults_install, faults_notify, faults_profile
+from simulators.refcmf import faults_acme, faults_direct, faults_install, faults_notify, faults_profile
 from simulators.refcmf.faults_base import Fault, scoped
 
 
@@ -20,7 +20,7 @@ _M405 = (
     "SOL023:5.6.3.4.3.4:patch-405",
 )
 
-CORE_SCENARIOS = "not SOL023-7.3|installation|C.4.|SOL023-5.5.2a"
+CORE_SCENARIOS = "not SOL023-7.3|installation|C.4.|SOL023-5.5.2a|direct mode"
 
 _CORE: tuple[Fault, ...] = (
     Fault("no-mtls", ("IFA026:C.2.2.1.4:mtls",),
@@ -131,7 +131,7 @@ _CORE: tuple[Fault, ...] = (
 # The CMF's own faults are proven over the Certificate Management scenarios; their knock-on effects on the
 # notification and installation scenarios (which consume its certificates) are not part of the declared lists.
 FAULTS: tuple[Fault, ...] = (scoped(_CORE, CORE_SCENARIOS) + faults_notify.FAULTS + faults_profile.FAULTS + faults_install.FAULTS
-                             + faults_acme.FAULTS)
+                             + faults_acme.FAULTS + faults_direct.FAULTS)
 
 BY_NAME: dict[str, Fault] = {f.name: f for f in FAULTS}
 

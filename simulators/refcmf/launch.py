@@ -16,6 +16,7 @@ from simulators.pki import TestPki
 from simulators.refcmf import faults as fault_registry
 from simulators.refcmf.app import build_app
 from simulators.refcmf.config import CaEndpoint, RefCmfConfig
+from simulators.refcmf.direct import CALLBACK, DirectAgent, DirectConfig
 from simulators.refcmf.notifier import Notifier
 from simulators.refcmf.store import Store
 from simulators.serve import TlsFiles, serve
@@ -48,6 +49,7 @@ def run_reference(
     port: int = 0,
     check_after: int = 1,
     acme: AcmeConfig | None = None,
+    direct: DirectConfig | None = None,
 ) -> Iterator[RunningReference]:
     fault_registry.validate(faults)
     files = pki.write(workdir / "pki")
@@ -74,7 +76,13 @@ def run_reference(
         client_auth = "optional" if "no-mtls" in faults else "required"
         tls = TlsFiles(files["cmf.crt"], files["cmf.key"], files["mano_root.crt"], client_auth)
         notifier = Notifier(config, store)
-        cmf_served = stack.enter_context(serve(build_app(config, store, notifier), tls, name="refcmf", port=port))
+        agent = DirectAgent(direct, faults) if direct is not None else None
+        routes = agent.routes() if agent is not None else []
+        cmf_served = stack.enter_context(serve(build_app(config, store, notifier, routes), tls, name="refcmf",
+                                               port=port))
+        if agent is not None:  # direct mode: subscribe to the VNFM's VNF LCM notifications
+            stack.callback(agent.close)
+            agent.start(cmf_served.base_url + CALLBACK)
         notifier.api_root = cmf_served.base_url
         notifier.start()
         stack.callback(notifier.close)
