@@ -84,15 +84,19 @@ class Sut:
 
 @contextmanager
 def embedded_reference(workdir: Path, faults: frozenset[str], trace: Trace, check_after: int = 1,
-                       seed: int = 0) -> Iterator[Sut]:
+                       seed: int = 0, with_direct: bool = True) -> Iterator[Sut]:
+    """The reference CMF and the simulators it talks to; ``with_direct``: also the direct-mode actors (five
+    listeners, started only when a direct-mode scenario runs)."""
     pki = build_test_pki()
     files = pki.write(workdir / "pki")
     with ExitStack() as stack:
         # direct mode: the VNFM, CA, VNFCIs and attestation service the reference CMF is configured with
-        direct = stack.enter_context(run_direct_actors(pki, workdir, trace, seed))
-        direct_config = DirectConfig(direct.vnfm.api, direct.ca1_url, direct.attestation.base_url, direct.policy,
-                                     direct.san_domain, direct.ca.anchor_pem, files["cmf.crt"], files["cmf.key"],
-                                     files["mano_root.crt"])
+        direct, direct_config = None, None
+        if with_direct:
+            direct = stack.enter_context(run_direct_actors(pki, workdir, trace, seed))
+            direct_config = DirectConfig(direct.vnfm.api, direct.ca1_url, direct.attestation.base_url,
+                                         direct.policy, direct.san_domain, direct.ca.anchor_pem, files["cmf.crt"],
+                                         files["cmf.key"], files["mano_root.crt"])
         # the harness's ACME actors exist first: the reference trusts the OSS's EAB key and the token authority,
         # and its tls-alpn-01 validation connects to the entities' responder
         responder, authority = TlsAlpnResponder(trace), TokenAuthority()
@@ -148,6 +152,8 @@ def _context(sut: Sut, trace: Trace, seed: int) -> RunContext:
     responder, authority = sut.acme_parts or (None, None)
     ctx.acme = actors_for(sut.profile, trace, responder=responder, token_authority=authority)
     ctx.direct = sut.direct
+    if ctx.direct is not None and ctx.acme is not None:
+        ctx.direct.shared_hsm = ctx.acme.hsm
     return ctx
 
 
@@ -229,7 +235,9 @@ def run(
     with ExitStack() as stack:
         if profile is None:
             tmp = workdir or Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="nfvct-")))
-            sut = stack.enter_context(embedded_reference(tmp, frozenset(faults), trace, reference_check_after, seed))
+            direct = any(s.parameters.get("mode") == "direct" for s in selected)
+            sut = stack.enter_context(embedded_reference(tmp, frozenset(faults), trace, reference_check_after, seed,
+                                                         with_direct=direct))
             emit(Message(f"started the embedded reference CMF at {sut.profile.pixit.api_root}"))
         else:
             if faults:

@@ -11,6 +11,9 @@ from harness.model import Verdict
 from simulators.refcmf.faults import FAULTS
 from tests.conftest import failed_requirements, run_reference
 
+# one xdist worker runs them all, so the last test reuses the others' cached runs (make test: --dist loadgroup)
+pytestmark = pytest.mark.xdist_group("faults")
+
 
 def test_clean_reference_passes_every_applicable_requirement() -> None:
     result = run_reference()

@@ -60,7 +60,7 @@ class VnfciConfigServer:
     async def _config(self, request: Request) -> Response:
         raw = await request.body()
         vnfc_id = request.path_params["id"]
-        seq = self.trace.record("CMF", f"VNFCI {vnfc_id[:8]}", "http-request", f"POST {request.url.path}",
+        seq = self.trace.record("CMF", "VNFCI", "http-request", f"POST {request.url.path}",
                                 channel=CONFIG_CHANNEL, headers=dict(request.headers),
                                 body_text=raw.decode("utf-8", "replace"))
         try:
@@ -73,7 +73,7 @@ class VnfciConfigServer:
             with self._lock:
                 self.received.append(ConfigReceived(vnfc_id, body, seq, datetime.now(timezone.utc)))
             response = JSONResponse({"status": "accepted"}, status_code=202)
-        self.trace.record(f"VNFCI {vnfc_id[:8]}", "CMF", "http-response", str(response.status_code),
+        self.trace.record("VNFCI", "CMF", "http-response", str(response.status_code),
                           channel=CONFIG_CHANNEL, body_text=bytes(response.body).decode())
         return response
 
