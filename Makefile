@@ -9,4 +9,4 @@ report: setup
 	.venv/bin/nfvct run --out $(OUT)
 
 test: setup
-	.venv/bin/python -m pytest -q -n 2 --dist loadgroup
+	.venv/bin/python -m pytest -q -n 2 --dist loadfile

@@ -151,6 +151,29 @@ def scale_out_body(ctx: RunContext, rec: Recorder) -> None:
     df.judge_operations(ctx, rec, since)
 
 
+def heal_body(ctx: RunContext, rec: Recorder) -> None:
+    """A heal replaces a VNFC (a new VNFC instance, the old one removed): the new one is provisioned like any new
+    VNFC, the old one's certificates are revoked."""
+    actors = df.actors_of(ctx)
+    df.subscribed(ctx, rec)
+    since = len(ctx.trace.events())
+    old = df.new_vnfc(ctx, "vdu-app")
+    instantiated = df.run_operation(ctx, rec, "0", "INSTANTIATE", None, [old])
+    df.wait_for(lambda: bool(df.configs(ctx, [old])))
+    serials = [r.cert.serial_number for r in df.enrol_all(ctx, rec, [old], "0") if r.ok and r.cert is not None]
+    if not serials:
+        raise PreconditionFailed("the VNFC to heal holds no certificate")
+    new = df.new_vnfc(ctx, "vdu-app")
+    operation = df.run_operation(ctx, rec, "0", "HEAL", instantiated.vnf, [new], [old])
+    df.await_provisioning(ctx, rec, operation, [new], ("0", "2", "3"))
+    results = df.enrol_all(ctx, rec, [new], "4")
+    df.judge_enrolment(rec, results, "7")
+    df.wait_for(lambda: all(actors.ca.ca.status(s) == "revoked" for s in serials))
+    rec.check("direct-revoked-on-termination", Observation(facts={
+        "statuses": {s: actors.ca.ca.status(s) for s in serials}}))
+    df.judge_operations(ctx, rec, since)
+
+
 def terminate_body(ctx: RunContext, rec: Recorder) -> None:
     actors = df.actors_of(ctx)
     operation, results = _instantiate_and_enrol(ctx, rec, ["vdu-app", "vdu-app"])
@@ -183,6 +206,8 @@ def scenarios() -> list[Scenario]:
              _PROVISION[:-1] + ("direct-renewal-condition", "direct-renewed"), renewal_body),
         make("C.2.1.1[scale-out]", "C.2.1.1", "VNFCI certificate enrolment after a scale out", C_2_1_1, _PROVISION,
              scale_out_body),
+        make("C.2.1.1[heal]", "C.2.1.1", "VNFCI certificates after a heal that replaces a VNFC", C_2_1_1,
+             _PROVISION + ("direct-revoked-on-termination",), heal_body),
         make("C.2.1.1[terminate]", "C.2.1.1", "VNFCI certificates revoked at VNF termination", C_2_1_1,
              _PROVISION + ("direct-revoked-on-termination",), terminate_body),
     ]

@@ -11,9 +11,6 @@ from harness.model import Verdict
 from simulators.refcmf.faults import FAULTS
 from tests.conftest import failed_requirements, run_reference
 
-# one xdist worker runs them all, so the last test reuses the others' cached runs (make test: --dist loadgroup)
-pytestmark = pytest.mark.xdist_group("faults")
-
 
 def test_clean_reference_passes_every_applicable_requirement() -> None:
     result = run_reference()
@@ -39,7 +36,8 @@ def test_fault_fails_exactly_its_requirements(fault) -> None:
     assert not errors, [(o.check, o.reason) for o in errors]
 
 
-@pytest.mark.timeout(900)  # reuses the cached fault runs of the test above; alone it makes all of them
+@pytest.mark.timeout(900)  # reuses the cached fault runs of the test above (make test: --dist loadfile keeps
+# this file in one worker, in order); alone it makes all of them
 def test_every_check_fails_under_some_fault() -> None:
     failing: set[str] = set()
     for fault in FAULTS:

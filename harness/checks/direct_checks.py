@@ -200,12 +200,12 @@ def direct_renewed(obs: Observation) -> Result:
 
 @check("direct-revoked-on-termination", "Cmf.CertLcm.001")
 def direct_revoked_on_termination(obs: Observation) -> Result:
-    """When a VNF terminates, the certificates of its VNFCs are revoked (CMF -> CA)."""
+    """When VNFCs go (the VNF terminates, or a heal replaces them), their certificates are revoked (CMF -> CA)."""
     statuses = obs.facts["statuses"]
     good = [s for s, status in statuses.items() if status != "revoked"]
     if not statuses:
-        return failed("every certificate of the terminated VNFCs revoked", "no certificate to watch")
-    return verdict_of(not good, "every certificate of the terminated VNFCs revoked",
+        return failed("every certificate of the removed VNFCs revoked", "no certificate to watch")
+    return verdict_of(not good, "every certificate of the removed VNFCs revoked",
                       f"still valid: {', '.join(f'{s:x}' for s in good)}" if good else
                       f"{len(statuses)} certificate(s) revoked")
 

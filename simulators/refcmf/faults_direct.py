@@ -38,5 +38,6 @@ FAULTS: tuple[Fault, ...] = (
           "Deregisters the end entity at the CA once its initial credential is spent, so the certificate can never "
           "be updated.", "C.2.1.4"),
     Fault("direct-no-revoke-on-terminate", ("Cmf.CertLcm.001",),
-          "Does not revoke the certificates of VNFCs that a VNF termination removed.", "at VNF termination"),
+          "Does not revoke the certificates of VNFCs that a VNF termination or a heal removed.",
+          "at VNF termination|a heal that"),
 )
