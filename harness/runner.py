@@ -152,8 +152,6 @@ def _context(sut: Sut, trace: Trace, seed: int) -> RunContext:
     responder, authority = sut.acme_parts or (None, None)
     ctx.acme = actors_for(sut.profile, trace, responder=responder, token_authority=authority)
     ctx.direct = sut.direct
-    if ctx.direct is not None and ctx.acme is not None:
-        ctx.direct.shared_hsm = ctx.acme.hsm
     return ctx
 
 

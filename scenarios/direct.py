@@ -154,7 +154,6 @@ def scale_out_body(ctx: RunContext, rec: Recorder) -> None:
 def heal_body(ctx: RunContext, rec: Recorder) -> None:
     """A heal replaces a VNFC (a new VNFC instance, the old one removed): the new one is provisioned like any new
     VNFC, the old one's certificates are revoked."""
-    actors = df.actors_of(ctx)
     df.subscribed(ctx, rec)
     since = len(ctx.trace.events())
     old = df.new_vnfc(ctx, "vdu-app")
@@ -168,23 +167,25 @@ def heal_body(ctx: RunContext, rec: Recorder) -> None:
     df.await_provisioning(ctx, rec, operation, [new], ("0", "2", "3"))
     results = df.enrol_all(ctx, rec, [new], "4")
     df.judge_enrolment(rec, results, "7")
-    df.wait_for(lambda: all(actors.ca.ca.status(s) == "revoked" for s in serials))
-    rec.check("direct-revoked-on-termination", Observation(facts={
-        "statuses": {s: actors.ca.ca.status(s) for s in serials}}))
+    _judge_revoked(ctx, rec, serials)
     df.judge_operations(ctx, rec, since)
 
 
 def terminate_body(ctx: RunContext, rec: Recorder) -> None:
-    actors = df.actors_of(ctx)
     operation, results = _instantiate_and_enrol(ctx, rec, ["vdu-app", "vdu-app"])
     serials = [r.cert.serial_number for r in results if r.ok and r.cert is not None]
     if not serials:
         raise PreconditionFailed("no VNFCI certificate was issued, so none can be revoked")
     vnf = operation.vnf
     df.run_operation(ctx, rec, "post-condition", "TERMINATE", vnf, [], list(vnf.vnfcs))
-    df.wait_for(lambda: all(actors.ca.ca.status(s) == "revoked" for s in serials))
-    rec.check("direct-revoked-on-termination", Observation(facts={
-        "statuses": {s: actors.ca.ca.status(s) for s in serials}}))
+    _judge_revoked(ctx, rec, serials)
+
+
+def _judge_revoked(ctx: RunContext, rec: Recorder, serials: list[int]) -> None:
+    """The certificates of the VNFCs an operation removed are revoked at the CA (bounded wait)."""
+    status = df.actors_of(ctx).ca.ca.status
+    df.wait_for(lambda: all(status(s) == "revoked" for s in serials))
+    rec.check("direct-revoked-on-termination", Observation(facts={"statuses": {s: status(s) for s in serials}}))
 
 
 _S = "direct mode"

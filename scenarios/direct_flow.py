@@ -120,10 +120,11 @@ def await_provisioning(ctx: RunContext, rec: Recorder, operation: Operation, vnf
 
     wait_for(configured)
     rec.step(steps[0])
-    rec.check("direct-vnf-queried", Observation(facts={"vnf_id": vnf_id, "queries": queries()},
-                                                trace_seqs=tuple(q.seq for q in queries())))
+    seen = queries()
+    rec.check("direct-vnf-queried", Observation(facts={"vnf_id": vnf_id, "queries": seen},
+                                                trace_seqs=tuple(q.seq for q in seen)))
     regs = registrations(ctx, vnfcs)
-    if not queries() and not regs:
+    if not seen and not regs:
         raise PreconditionFailed("the CMF neither queried the VNF instance nor registered anything")
     rec.step(steps[1])
     facts = {"expected": expected, "registrations": regs, "configs": configs(ctx, vnfcs),
@@ -139,9 +140,8 @@ def enrol_all(ctx: RunContext, rec: Recorder, vnfcs: list[Vnfc], step: str,
     """The VNFCIs generate keys and enrol every configured identity (ir with the initial credential)."""
     actors = actors_of(ctx)
     rec.step(step)
-    results = [enrol(identity, key_for(), actors.tls_trust, ctx.profile.pixit.timeout)
-               for identities in configs(ctx, vnfcs).values() for identity in identities]
-    return results
+    return [enrol(identity, key_for(), actors.tls_trust, ctx.profile.pixit.timeout)
+            for identities in configs(ctx, vnfcs).values() for identity in identities]
 
 
 def judge_enrolment(rec: Recorder, results: list[Enrolment], step: str) -> None:

@@ -246,15 +246,24 @@ class CaSimulator:
         self._trace(request, body, response)
         return response
 
-    def _revoke(self, serial: int, reason: object) -> JSONResponse:
+    def revoke(self, serial: int, reason: object) -> str:
+        """Revoke a certificate this CA issued: "revoked", "unknown" or "already revoked"."""
         with self._lock:
             record = self.records.get(serial)
             if record is None:
-                return JSONResponse({"status": 404, "detail": "unknown certificate"}, status_code=404)
+                return "unknown"
             if record.revoked_at is not None:
-                return JSONResponse({"status": 409, "detail": "already revoked"}, status_code=409)
+                return "already revoked"
             record.revoked_at = datetime.now(timezone.utc)
             record.reason = reason if isinstance(reason, int) else None
+        return "revoked"
+
+    def _revoke(self, serial: int, reason: object) -> JSONResponse:
+        outcome = self.revoke(serial, reason)
+        if outcome == "unknown":
+            return JSONResponse({"status": 404, "detail": "unknown certificate"}, status_code=404)
+        if outcome == "already revoked":
+            return JSONResponse({"status": 409, "detail": "already revoked"}, status_code=409)
         return JSONResponse({"serialNumber": format(serial, "x"), "status": "revoked"})
 
     def status(self, serial: int) -> str:

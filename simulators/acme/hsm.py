@@ -77,12 +77,24 @@ def _token() -> tuple[Any, str, str]:
         return _TOKEN
 
 
+_SESSION: Any = None  # the process's logged-in session, shared by every open SoftHsm (see SoftHsm)
+_USERS = 0
+
+
 class SoftHsm:
-    """One run's view of the HSM: its own PKCS#11 session and attestation identity."""
+    """One user's view of the HSM: the process's PKCS#11 session and its own attestation identity. A token
+    allows one login per process and closing a logged-in session logs every session out, so all SoftHsm
+    objects share one session, closed when the last of them closes."""
 
     def __init__(self) -> None:
+        global _SESSION, _USERS
         token, pin, self.label = _token()
-        self._session = token.open(user_pin=pin, rw=True)
+        with _LOCK:
+            if _SESSION is None:
+                _SESSION = token.open(user_pin=pin, rw=True)
+            _USERS += 1
+            self._session = _SESSION
+        self._closed = False
         self._attester = jose.JWKEC(key=ec.generate_private_key(ec.SECP256R1()))  # the device's attestation key
 
     def attester_jwk(self) -> dict[str, Any]:
@@ -144,4 +156,12 @@ class SoftHsm:
         return der_encoder.encode(request)
 
     def close(self) -> None:
-        self._session.close()
+        global _SESSION, _USERS
+        with _LOCK:
+            if self._closed:
+                return
+            self._closed = True
+            _USERS -= 1
+            if _USERS == 0 and _SESSION is not None:
+                _SESSION.close()
+                _SESSION = None

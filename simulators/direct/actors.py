@@ -3,7 +3,7 @@ CMP), the VNFCIs' configuration endpoint, the attestation service and the HSM, a
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -45,13 +45,9 @@ class DirectActors:
     policy: dict[str, tuple[tuple[str, str], ...]] = field(default_factory=lambda: dict(POLICY))
     san_domain: str = SAN_DOMAIN
     _hsm: Any = None
-    # the run's HSM when another actor already holds a session (a PKCS#11 token has one login per process)
-    shared_hsm: Callable[[], Any] | None = None
 
     def hsm(self) -> Any:
         """The VNFCIs' SoftHSM2 token (simulators.acme.hsm.SoftHsm), made on first use."""
-        if self.shared_hsm is not None:
-            return self.shared_hsm()
         if self._hsm is None:
             from simulators.acme.hsm import SoftHsm
             self._hsm = SoftHsm()

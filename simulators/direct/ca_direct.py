@@ -20,6 +20,7 @@ entity (C.2.1.4); ``certConf`` -> ``pkiConf``. Responses are signed by the issui
 from __future__ import annotations
 
 import base64
+import json
 import threading
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
@@ -130,7 +131,6 @@ class DirectCa:
         return response
 
     def _registration(self, raw: bytes) -> tuple[JSONResponse, dict[str, Any]]:
-        import json
         try:
             body = json.loads(raw)
             cred = body["initialCredential"]
@@ -178,13 +178,8 @@ class DirectCa:
         if entity is None:
             response = JSONResponse({"error": "unknown end entity"}, status_code=404)
         else:
-            revoked = []
-            with self.ca._lock:
-                for serial in entity.serials:
-                    record = self.ca.records.get(serial)
-                    if record is not None and record.revoked_at is None:
-                        record.revoked_at, record.reason = datetime.now(timezone.utc), 5  # cessationOfOperation
-                        revoked.append(f"{serial:x}")
+            revoked = [f"{serial:x}" for serial in entity.serials
+                       if self.ca.revoke(serial, 5) == "revoked"]  # 5: cessationOfOperation
             response = JSONResponse({"revoked": revoked})
         self._record_ca1(request, raw, response)
         return response

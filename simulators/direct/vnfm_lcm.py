@@ -18,8 +18,10 @@ import ssl
 import threading
 import uuid
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
+import anyio
 import httpx
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -177,15 +179,17 @@ class VnfmLcm:
 
     # -- Notify -----------------------------------------------------------------------------------------------
 
-    def _client(self) -> httpx.Client:
+    @cached_property
+    def _tls(self) -> ssl.SSLContext:
         context = ssl.create_default_context(cafile=self.server_ca)
         context.load_cert_chain(*self.client_identity)
-        return httpx.Client(verify=context, timeout=self.timeout,
+        return context
+
+    def _client(self) -> httpx.Client:
+        return httpx.Client(verify=self._tls, timeout=self.timeout,
                             event_hooks=trace_hooks(self.trace, "VNFM", "CMF", CHANNEL))
 
     async def _test_endpoint(self, url: str) -> int | None:
-        import anyio
-
         def get() -> int | None:
             try:
                 with self._client() as client:

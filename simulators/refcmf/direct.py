@@ -13,6 +13,7 @@ import ssl
 import threading
 import time
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -69,10 +70,14 @@ class DirectAgent:
             self._queue.put(body)
         return Response(status_code=204)
 
-    def _client(self) -> httpx.Client:
+    @cached_property
+    def _tls(self) -> ssl.SSLContext:
         context = ssl.create_default_context(cafile=str(self.config.server_ca))
         context.load_cert_chain(str(self.config.client_cert), str(self.config.client_key))
-        return httpx.Client(verify=context, timeout=self.config.timeout, headers={"Version": "2.0.0"})
+        return context
+
+    def _client(self) -> httpx.Client:
+        return httpx.Client(verify=self._tls, timeout=self.config.timeout, headers={"Version": "2.0.0"})
 
     def start(self, callback_url: str) -> None:
         self.callback_url = callback_url
