@@ -21,9 +21,11 @@ from harness.model import Requirement
 CATALOGUE_FILE = "catalogue.json"
 CLAUSES_FILE = "clauses.json"
 IETF_FILE = "ietf.json"  # IETF clauses the CMP checks use: our summaries (RFC texts are not shipped)
+SIDES_FILE = "sm_sides.json"  # SM requirements: verified on the SM, NFV-MANO's obligation, or untestable
 SCHEMAS = {CATALOGUE_FILE: {"nfvct-catalogue/1"},
            CLAUSES_FILE: {"nfvct-clauses/1", "nfvct-catalogue/1"},
-           IETF_FILE: {"nfvct-ietf/1"}}
+           IETF_FILE: {"nfvct-ietf/1"},
+           SIDES_FILE: {"nfvct-sm-sides/1"}}
 _FIELDS = {f.name for f in fields(Requirement)}
 
 
@@ -108,3 +110,23 @@ def load_catalogue() -> Catalogue:
     documents = {**main.get("documents", {}), **clauses.get("documents", {})}
     records = [*main["requirements"], *clauses.get("requirements", []), *ietf.get("requirements", [])]
     return Catalogue.from_records(records, documents)
+
+
+SIDE_LABELS = {
+    "SM": "verified on the SM",
+    "NFV-MANO": "NFV-MANO's obligation: the simulated NFVO/VIM provides or enforces it; not a verdict on the SM",
+    "untestable": "untestable from outside the SM",
+}
+
+
+@functools.cache
+def load_sides() -> dict[str, tuple[str, str]]:
+    """Security Manager requirements (IFA026 annex A, IFA033 clause 5, IFA026 5.1.x): id -> (side, note)."""
+    data = _read(SIDES_FILE) or {"sides": {}}
+    return {k: (v["side"], v["note"]) for k, v in data["sides"].items()}
+
+
+def for_role(role: str) -> list[Requirement]:
+    """The catalogue part a run of ``role`` reports: the SM requirements for "sm", every other one for "cmf"."""
+    sides = load_sides()
+    return [r for r in load_catalogue() if (r.id in sides) == (role == "sm")]

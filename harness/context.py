@@ -52,6 +52,7 @@ class RunContext:
     workdir: Path | None = None  # scratch directory of the run (embedded runs only)
     acme: Any = None  # simulators.acme.actors.AcmeActors when the profile has [pixit.acme]
     direct: Any = None  # simulators.direct.actors.DirectActors when the SUT's direct mode is under test
+    sm: Any = None  # scenarios.sm_common.SmSetup when the SUT is a Security Manager
 
     def fresh_vnfci(self, cert_type: str) -> tuple[str, dict[str, Any]]:
         """A new VNFCI identifier and the certificateData to register for it."""
@@ -94,6 +95,7 @@ class RunContext:
     def close(self) -> None:
         if self.acme is not None:
             self.acme.close()
-        self.vnfm.close()
+        if self.vnfm is not None:
+            self.vnfm.close()
         if self.vnfm2 is not None:
             self.vnfm2.close()

@@ -132,6 +132,8 @@ class RequirementResult:
     requirement: Requirement
     verdict: Verdict
     checks: tuple[CheckOutcome, ...]
+    side: str = ""  # SM runs: "SM" | "NFV-MANO" | "untestable" (whose obligation it is, and whether it is judged)
+    note: str = ""  # SM runs: what is verified, what the simulator does, or why it cannot be tested
 
 
 @dataclass(frozen=True)
@@ -145,6 +147,7 @@ class RunInfo:
     profile: str = ""  # path of the profile, or "embedded reference CMF"
     faults: tuple[str, ...] = ()
     interrupted: bool = False
+    role: str = "CMF"  # the SUT's role: "CMF" | "SM"
 
 
 @dataclass(frozen=True)

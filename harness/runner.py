@@ -18,7 +18,7 @@ import httpx
 import josepy as jose
 
 from harness import __version__
-from harness.catalogue import load_catalogue
+from harness.catalogue import for_role, load_catalogue, load_sides
 from harness.checks import REGISTRY
 from harness.checks.profile_checks import check_issued
 from harness.context import RunContext
@@ -27,7 +27,8 @@ from harness.model import CheckOutcome, RequirementResult, RunInfo, RunResult, S
 from harness.profile import AcmePixit, Identity, Pics, Pixit, Profile
 from harness.recorder import PreconditionFailed, Recorder
 from harness.trace import Trace
-from scenarios import Scenario, all_scenarios
+from harness.runner_sm import SM_BINDINGS, embedded_sm
+from scenarios import Scenario, scenarios_for
 from simulators.acme.actors import actors_for, new_oss_eab
 from simulators.acme.config import AcmeConfig
 from simulators.acme.responder import TlsAlpnResponder
@@ -196,8 +197,10 @@ def _not_run(scenario: Scenario, reason: str) -> ScenarioResult:
                           (), (), dict(scenario.parameters), reason, scenario.flow.actors())
 
 
-def aggregate(outcomes: Sequence[CheckOutcome]) -> tuple[RequirementResult, ...]:
+def aggregate(outcomes: Sequence[CheckOutcome], role: str = "cmf") -> tuple[RequirementResult, ...]:
+    """Requirement verdicts over the catalogue part of ``role`` (SM runs also say whose obligation each is)."""
     catalogue = load_catalogue()
+    sides = load_sides() if role == "sm" else {}
     by_req: dict[str, list[CheckOutcome]] = {}
     for outcome in outcomes:
         for req in outcome.requirements:
@@ -207,8 +210,8 @@ def aggregate(outcomes: Sequence[CheckOutcome]) -> tuple[RequirementResult, ...]
         raise ValueError(f"checks cite requirement IDs missing from the catalogue: {unknown}")
     return tuple(
         RequirementResult(req, Verdict.worst([o.verdict for o in by_req.get(req.id, [])]),
-                          tuple(by_req.get(req.id, [])))
-        for req in catalogue
+                          tuple(by_req.get(req.id, [])), *sides.get(req.id, ("", "")))
+        for req in for_role(role)
     )
 
 
@@ -221,17 +224,30 @@ def run(
     emit: Handler = lambda event: None,
     workdir: Path | None = None,
     reference_check_after: int = 1,
+    role: str = "cmf",
 ) -> RunResult:
     """Run the scenarios matching ``pattern`` against ``profile``'s SUT, or the embedded reference CMF
     (with ``faults``; ``reference_check_after`` is the checkAfter its pollRep announces, in seconds)."""
     seed = seed if seed is not None else secrets.randbits(32)
     started = datetime.now(timezone.utc)
     trace = Trace()
-    selected = select(all_scenarios(), pattern)
+    role = (profile.pics.role if profile is not None else role).lower()
+    if role not in ("cmf", "sm"):
+        raise ValueError(f"role {role!r}: one of cmf, sm")
+    selected = select(scenarios_for(role), pattern)
     if not selected:
         raise ValueError(f"-k {pattern!r} selects no scenario")
     with ExitStack() as stack:
-        if profile is None:
+        if role == "sm":
+            if profile is not None:
+                raise ValueError("--role sm runs against the embedded reference SM in this release (a vendor SM "
+                                 "profile needs fixed listener ports and a persistent test PKI; see the README)")
+            tmp = workdir or Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="nfvct-sm-")))
+            sm_profile, sm = stack.enter_context(embedded_sm(tmp, frozenset(faults), trace, seed))
+            label = "reference SM (embedded)" + (f" with faults {', '.join(sorted(faults))}" if faults else "")
+            sut = Sut(sm_profile, None, label)
+            emit(Message(f"started the simulated NFVO/VIM and the embedded reference SM at {sm_profile.pixit.api_root}"))
+        elif profile is None:
             tmp = workdir or Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="nfvct-")))
             direct = any(s.parameters.get("mode") == "direct" for s in selected)
             sut = stack.enter_context(embedded_reference(tmp, frozenset(faults), trace, reference_check_after, seed,
@@ -241,7 +257,12 @@ def run(
             if faults:
                 raise ValueError("--fault applies to the embedded reference CMF only, not to a profile's SUT")
             sut = Sut(profile, None, profile.name)
-        ctx = _context(sut, trace, seed)
+        if role == "sm":
+            ctx = RunContext(sut.profile, trace, random.Random(seed), None, None, embedded=True,  # type: ignore[arg-type]
+                             faults=frozenset(faults), workdir=tmp)
+            ctx.sm = sm
+        else:
+            ctx = _context(sut, trace, seed)
         stack.callback(ctx.close)
         results: list[ScenarioResult] = []
         interrupted = False
@@ -262,9 +283,10 @@ def run(
     info = RunInfo(
         id=str(uuid.uuid4()), started=started, finished=datetime.now(timezone.utc), sut=sut.description,
         version=__version__, seed=seed, profile=sut.profile.source, faults=tuple(sorted(faults)),
-        interrupted=interrupted,
+        interrupted=interrupted, role=role.upper(),
     )
-    return RunResult(info, aggregate(outcomes), tuple(results), trace.events(), BINDINGS)
+    return RunResult(info, aggregate(outcomes, role), tuple(results), trace.events(),
+                     SM_BINDINGS if role == "sm" else BINDINGS)
 
 
 def registered_check_names() -> list[str]:

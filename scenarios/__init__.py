@@ -1,8 +1,8 @@
-"""The replayed use cases: IFA026 annex C (delegation mode) and the IFA033 11.2 operations."""
+"""The replayed use cases: IFA026 annex C and the IFA033 11.2 operations (CMF), and the SM mode scenarios."""
 
 from __future__ import annotations
 
-from scenarios import cmp_only, delegation, direct, installation, mano, notifications, operations
+from scenarios import cmp_only, delegation, direct, installation, mano, notifications, operations, sm
 from scenarios.common import Scenario
 
 
@@ -11,4 +11,13 @@ def all_scenarios() -> list[Scenario]:
             + installation.scenarios() + mano.scenarios() + direct.scenarios())
 
 
-__all__ = ["Scenario", "all_scenarios"]
+def sm_scenarios() -> list[Scenario]:
+    """The Security Manager scenarios (``nfvct run --role sm``)."""
+    return sm.scenarios()
+
+
+def scenarios_for(role: str) -> list[Scenario]:
+    return sm_scenarios() if role.lower() == "sm" else all_scenarios()
+
+
+__all__ = ["Scenario", "all_scenarios", "scenarios_for", "sm_scenarios"]

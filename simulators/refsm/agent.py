@@ -222,7 +222,8 @@ class ReferenceSm:
         if mode == "fully-active":
             directives: dict[str, Any] = {"immediate": True} if self.has("sm-instruct-no-options") else {
                 "immediate": True, "replacementAllowed": False, "snapshot": True, "disablePackage": True,
-                "terminateCoHosted": False, "eraseSecureStorage": True, "otherRecoveryAllowed": False}
+                "terminateCoHosted": False, "eraseSecureStorage": True, "quarantineHost": False,
+                "otherRecoveryAllowed": False}
         else:
             directives = {} if self.has("sm-terminate-no-options") else {
                 "replacementAllowed": True, "snapshot": True, "otherRecoveryAllowed": True}
@@ -263,7 +264,7 @@ class ReferenceSm:
             return Response(status_code=404)
         b, body = self.binding(name), await request.json()
         if self.has("sm-approval-silent"):
-            await anyio.sleep(self.config.silent_seconds)
+            await anyio.to_thread.run_sync(self._stop.wait, self.config.silent_seconds)  # ends early at stop()
             return Response(status_code=504)
         ok = True if self.has("sm-approves-tampered") else await anyio.to_thread.run_sync(
             self._verify, b, str(body.get("vnfPkgId")))

@@ -24,11 +24,10 @@ def run_reference_sm(actors: SmActors, faults: frozenset[str] = frozenset()) -> 
     unknown = sorted(set(faults) - set(BY_NAME))
     if unknown:
         raise ValueError(f"unknown reference SM fault(s): {', '.join(unknown)} (see `nfvct faults --role sm`)")
-    security = actors.inventory.new_package(security=True)  # the firewall VNF the operator on-boarded
     bindings = tuple(SmBindingConfig(b.name, b.mode, actors.nfvo.base_urls[b.name], actors.vim.base_urls[b.name],
                                      *actors.credentials[b.name], master=b.master)
                      for b in actors.bindings.values() if b.name != SUB_SM)
-    sm = ReferenceSm(RefSmConfig(bindings, actors.mano_trust, security.vnfd_id, faults))
+    sm = ReferenceSm(RefSmConfig(bindings, actors.mano_trust, actors.security_vnfd, faults))
     cert, key = actors.sm_server
     with serve(sm.app(), TlsFiles(cert, key, actors.mano_trust, "required"), name="reference-sm") as served:
         for b in bindings:

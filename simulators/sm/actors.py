@@ -52,6 +52,7 @@ class SmActors:
     sm_server: tuple[Path, Path]  # TLS certificate and key for the SM's own listener (callbacks, approvals)
     mano_trust: Path  # trust anchor of the NFVO's and VIM's certificates
     sm_trust: Path  # trust anchor of the SM credentials
+    security_vnfd: str  # the VNFD of the security VNF (firewall) the operator on-boarded for insertion (R2.1.340)
 
     def tls_for(self, binding: str) -> ssl.SSLContext:
         """A client context with the given interface set's SM credential (the simulated sub-SM uses its own)."""
@@ -94,10 +95,13 @@ def run_sm_actors(pki: TestPki, workdir: Path, trace: Trace, seed: int, *, appro
         return out
 
     inventory = Inventory(seed, DOMAINS)
+    security = inventory.new_package(security=True)
     nfvo_tls = client_tls("nfvo")
     nfvo = Nfvo(inventory, adapter or HttpApprovalAdapter(trace, nfvo_tls.__getitem__, approval_timeout),
-                trace=trace, bindings=bindings, credentials=issued_for, client_tls=nfvo_tls)
-    vim = Vim(inventory, trace=trace, bindings=bindings, credentials=issued_for, client_tls=client_tls("vim"))
+                trace=trace, bindings=bindings, credentials=issued_for, client_tls=nfvo_tls,
+                peers={SUB_SM: "Sub-SM"})
+    vim = Vim(inventory, trace=trace, bindings=bindings, credentials=issued_for, client_tls=client_tls("vim"),
+              peers={SUB_SM: "Sub-SM"})
     with ExitStack() as stack:
         for b in BINDINGS:
             for producer, kind in ((nfvo, "nfvo"), (vim, "vim")):
@@ -105,4 +109,5 @@ def run_sm_actors(pki: TestPki, workdir: Path, trace: Trace, seed: int, *, appro
                 served = stack.enter_context(serve(producer.app(b.name), TlsFiles(cert, key, sm_trust, "required"),
                                                    name=f"{kind}-{b.name}"))
                 producer.base_urls[b.name] = served.base_url
-        yield SmActors(nfvo, vim, inventory, bindings, credentials, sm_server, mano_trust, sm_trust)
+        yield SmActors(nfvo, vim, inventory, bindings, credentials, sm_server, mano_trust, sm_trust,
+                       security.vnfd_id)

@@ -46,6 +46,7 @@ class SmRequest:
     fingerprint: str  # SHA-256 of the presented certificate
     method: str
     path: str
+    query: str
     body: Any
     status: int
     seq: int
@@ -74,6 +75,7 @@ class Producer:
     credentials: dict[str, str]  # certificate fingerprint -> binding it was issued for
     client_tls: dict[str, ssl.SSLContext]  # per binding: the producer's client identity for notifications
     timeout: float = 5.0
+    peers: dict[str, str] = field(default_factory=dict)  # binding -> the trace name of the SM using it (default "SM")
     requests: list[SmRequest] = field(default_factory=list)
     subscriptions: dict[str, Subscription] = field(default_factory=dict)
     deliveries: list[tuple[str, str, int | None]] = field(default_factory=list)  # (binding, notification, status)
@@ -86,7 +88,8 @@ class Producer:
     def traced(self, binding: str, handler: Callable[[Request, Any, Binding], Awaitable[Response]]) -> Any:
         async def endpoint(request: Request) -> Response:
             raw = await request.body()
-            seq = self.trace.record("SM", self.name, "http-request", f"{request.method} {request.url.path}",
+            peer = self.peers.get(binding, "SM")
+            seq = self.trace.record(peer, self.name, "http-request", f"{request.method} {request.url.path}",
                                     channel=self.channel(binding), headers=dict(request.headers),
                                     body_text=raw.decode("utf-8", "replace")[:4000])
             try:
@@ -101,12 +104,13 @@ class Producer:
                     f"not {binding!r} (IFA033 Security.001: independent protection per interface set)"))
             else:
                 response = await handler(request, body, self.bindings[binding])
-            self.trace.record(self.name, "SM", "http-response", str(response.status_code),
+            self.trace.record(self.name, peer, "http-response", str(response.status_code),
                               channel=self.channel(binding), headers=dict(response.headers),
                               body_text=bytes(getattr(response, "body", b"")).decode("utf-8", "replace")[:4000])
             with self._lock:
                 self.requests.append(SmRequest(self.name, binding, credential, fp, request.method, request.url.path,
-                                               body, response.status_code, seq, time.monotonic()))
+                                               request.url.query, body, response.status_code, seq,
+                                               time.monotonic()))
             return response
         return endpoint
 

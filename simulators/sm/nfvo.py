@@ -297,6 +297,11 @@ class Nfvo(Producer):
                     "_links": {"nsInstance": {"href": f"{api}/ns_instances/{ns.id}"}}}
         return self.notify(ns.domain, build)
 
+    def terminate(self, vnf: Vnf, *, source: str = "OSS/BSS", reason: str = "VNF no longer needed") -> list[str]:
+        """A termination NFV-MANO carries out on its own (no SM involved); the event goes to the domain's SMs."""
+        vnf.instantiated = False
+        return self.event(vnf, "UPDATE", "REMOVE", source=source, reason=reason)
+
     def instantiate(self, domain: str, *, policy_required: bool = False, tampered: bool = False,
                     ns: Ns | None = None, host: Any = None, deadline: float = 5.0) -> Instantiation:
         """A VNF instantiation requested by the OSS/BSS; fully-active SMs of the domain approve it first."""
