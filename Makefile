@@ -1,5 +1,6 @@
 # The two commands of the README. Both do all set-up first (scripts/setup.sh is idempotent).
 OUT ?= out/report
+SM_OUT ?= out/sm-report
 
 .PHONY: report test setup
 setup:
@@ -7,6 +8,7 @@ setup:
 
 report: setup
 	.venv/bin/nfvct run --out $(OUT)
+	.venv/bin/nfvct run --role sm --out $(SM_OUT)
 
 test: setup
 	.venv/bin/python -m pytest -q -n 2 --dist loadfile

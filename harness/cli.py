@@ -20,7 +20,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     try:
         profile = load_profile(Path(args.profile)) if args.profile else None
         progress = TerminalProgress()
-        result = run(profile, faults=args.fault, pattern=args.k, seed=args.seed, emit=progress)
+        result = run(profile, faults=args.fault, pattern=args.k, seed=args.seed, emit=progress, role=args.role)
     except (ProfileError, ValueError) as exc:
         print(f"nfvct: {exc}", file=sys.stderr)
         return 2
@@ -34,12 +34,12 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
 def _cmd_list(args: argparse.Namespace) -> int:
     from harness.checks import REGISTRY
-    from scenarios import all_scenarios
+    from scenarios import scenarios_for
 
     items = [
         {"id": s.id, "title": s.title, "source": s.flow.source,
          "checks": [{"name": c, "requirements": list(REGISTRY[c].requirements)} for c in s.checks]}
-        for s in all_scenarios()
+        for s in scenarios_for(args.role)
     ]
     if args.json:
         print(json.dumps(items, indent=2))
@@ -52,9 +52,10 @@ def _cmd_list(args: argparse.Namespace) -> int:
 
 
 def _cmd_show(args: argparse.Namespace) -> int:
-    from harness.catalogue import load_catalogue
+    from harness.catalogue import SIDE_LABELS, load_catalogue, load_sides
     from harness.checks import REGISTRY
     from simulators.refcmf.faults import FAULTS
+    from simulators.refsm.faults import FAULTS as SM_FAULTS
 
     catalogue = load_catalogue()
     try:
@@ -68,16 +69,23 @@ def _cmd_show(args: argparse.Namespace) -> int:
                          ("IFA026 reference", req.reference)):
         if value:
             print(f"{label}: {value}")
+    side = load_sides().get(req.id)
+    if side:
+        print(f"SM run: {SIDE_LABELS[side[0]]}: {side[1]}")
     print(f"\n{req.text}\n")
     checks = [c for c in REGISTRY.values() if req.id in c.requirements]
     print("checks: " + (", ".join(c.name for c in checks) if checks else "none (NOT TESTED)"))
-    faults = [f.name for f in FAULTS if req.id in f.requirements]
-    print("reference CMF faults violating it: " + (", ".join(faults) if faults else "none"))
+    who = "SM" if side else "CMF"
+    faults = [f.name for f in (SM_FAULTS if side else FAULTS) if req.id in f.requirements]
+    print(f"reference {who} faults violating it: " + (", ".join(faults) if faults else "none"))
     return 0
 
 
 def _cmd_faults(args: argparse.Namespace) -> int:
-    from simulators.refcmf.faults import FAULTS
+    from simulators.refcmf.faults import FAULTS as CMF_FAULTS
+    from simulators.refsm.faults import FAULTS as SM_FAULTS
+
+    FAULTS = SM_FAULTS if args.role == "sm" else CMF_FAULTS
 
     if args.json:
         print(json.dumps([{"name": f.name, "requirements": list(f.requirements), "description": f.description}
@@ -99,29 +107,33 @@ def _cmd_serve_reference(args: argparse.Namespace) -> int:
 
 
 def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="nfvct", description="ETSI NFV certificate management conformance harness")
+    p = argparse.ArgumentParser(prog="nfvct", description="ETSI NFV certificate and security management conformance harness")
     p.add_argument("--version", action="version", version=f"nfvct {__version__}")
     sub = p.add_subparsers(dest="command", required=True)
 
     r = sub.add_parser("run", help="run the conformance scenarios and write the report")
-    r.add_argument("--profile", help="SUT profile (TOML); default: the embedded reference CMF")
+    r.add_argument("--profile", help="SUT profile (TOML); default: the embedded reference CMF (or SM)")
+    r.add_argument("--role", choices=("cmf", "sm"), default="cmf",
+                   help="the SUT's role without a profile: cmf (reference CMF) or sm (reference Security Manager)")
     r.add_argument("--out", default="out", help="report folder (default: out)")
     r.add_argument("--fault", action="append", default=[], metavar="NAME",
-                   help="start the embedded reference CMF with this fault (repeatable; see `nfvct faults`)")
+                   help="start the embedded reference CMF/SM with this fault (repeatable; see `nfvct faults [--role sm]`)")
     r.add_argument("-k", metavar="PATTERN", help="only scenarios whose id or title matches (substring or glob)")
     r.add_argument("--seed", type=int, help="seed for generated identifiers (recorded in the report)")
     r.set_defaults(func=_cmd_run)
 
     ls = sub.add_parser("list", help="list scenarios, their checks and requirement IDs")
     ls.add_argument("--json", action="store_true")
+    ls.add_argument("--role", choices=("cmf", "sm"), default="cmf")
     ls.set_defaults(func=_cmd_list)
 
     sh = sub.add_parser("show", help="show one requirement: text, clause, checks, faults")
     sh.add_argument("id")
     sh.set_defaults(func=_cmd_show)
 
-    fa = sub.add_parser("faults", help="list the reference CMF's named faults")
+    fa = sub.add_parser("faults", help="list the reference CMF's (or SM's) named faults")
     fa.add_argument("--json", action="store_true")
+    fa.add_argument("--role", choices=("cmf", "sm"), default="cmf")
     fa.set_defaults(func=_cmd_faults)
 
     sr = sub.add_parser("serve-reference", help="start the reference CMF (and its CA) for manual use")

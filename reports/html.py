@@ -203,6 +203,8 @@ class _Page:
                     "verdict": req.verdict.value,
                     "slug": verdict_slug(req.verdict),
                     "checks": [self.check(c) for c in req.checks],
+                    "side": req.side,
+                    "note": req.note,
                 }
             )
         groups = []
@@ -219,6 +221,30 @@ class _Page:
                 }
             )
         return groups
+
+    def sides(self) -> list[dict[str, Any]]:
+        """SM runs: how many requirements are the SM's (and their verdicts), NFV-MANO's, or untestable."""
+        from harness.catalogue import SIDE_LABELS
+
+        out = []
+        for side, label in SIDE_LABELS.items():
+            rows = [r for r in self.result.requirements if r.side == side]
+            if rows:
+                counts: dict[str, int] = {}
+                for r in rows:
+                    counts[r.verdict.value] = counts.get(r.verdict.value, 0) + 1
+                out.append({"side": side, "label": label, "count": len(rows), "counts": counts})
+        return out
+
+    @staticmethod
+    def by_mode(scenarios: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """SM runs: the scenarios grouped by the SM mode (or trust domain arrangement) they exercise."""
+        groups: dict[str, list[dict[str, Any]]] = {}
+        for s in scenarios:
+            mode = s["parameters"].get("mode")
+            if mode:
+                groups.setdefault(mode, []).append(s)
+        return [{"mode": m, "scenarios": rows} for m, rows in groups.items()]
 
     def findings(self) -> list[dict[str, Any]]:
         problems: list[CheckOutcome] = []
@@ -260,6 +286,9 @@ class _Page:
                                   if s["verdict"] in {v.value for v in PROBLEM_VERDICTS}
                                   and s["reason"]],
             "bindings": list(result.bindings),
+            "role": info.role,
+            "sides": self.sides(),
+            "by_mode": self.by_mode(scenarios),
             "documents": self.catalogue(),
             "scenarios": scenarios,
             "orphans": [self.event(e) for e in sorted(result.trace, key=lambda e: e.seq)

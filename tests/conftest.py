@@ -32,3 +32,18 @@ def failed_requirements(result: RunResult) -> set[str]:
 @pytest.fixture
 def reference_run() -> Callable[..., RunResult]:
     return run_reference
+
+
+_SM_RUNS: dict[tuple[str, ...], RunResult] = {}
+
+
+def run_sm(*faults: str) -> RunResult:
+    """A run against the embedded reference SM (``nfvct run --role sm``), cached like ``run_reference``."""
+    from harness.runner import run
+    from simulators.refsm.faults import BY_NAME
+
+    key = tuple(sorted(faults))
+    if key not in _SM_RUNS:
+        pattern = (BY_NAME[key[0]].only or None) if len(key) == 1 else None
+        _SM_RUNS[key] = run(None, role="sm", faults=key, seed=1234, pattern=pattern)
+    return _SM_RUNS[key]
