@@ -78,7 +78,7 @@ def instantiate(ctx: RunContext, rec: Recorder, step: str, domain: str, **kwargs
     inst = s.actors.nfvo.instantiate(domain, deadline=s.approval_seconds, **kwargs)
     asked = "; ".join(f"asked the {a.binding} set: {a.answer.decision or 'no decision'}" for a in inst.approvals)
     text = (f"VNF {inst.vnf.name} ({inst.vnf.id}) in domain {domain}"
-            + (f", package modified after on-boarding" if kwargs.get("tampered") else "")
+            + (", package modified after on-boarding" if kwargs.get("tampered") else "")
             + (f"; {asked}" if asked else "")
             + (f"; event delivered to the {', '.join(inst.delivered) or 'no'} interface set(s)" if inst.proceeded
                else "; NFV-MANO did not proceed without the SM's permission"))
