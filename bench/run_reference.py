@@ -1,7 +1,7 @@
-"""Benchmark: one full conformance run against the embedded reference CMF.
+"""Benchmark: one full conformance run against the embedded reference CMF (or, with --role sm, the reference SM).
 
 Measures wall time per scenario and in total, number of traced messages, and peak RSS.
-Usage: .venv/bin/python bench/run_reference.py [--repeat N] [--fault NAME]
+Usage: .venv/bin/python bench/run_reference.py [--repeat N] [--fault NAME] [--role cmf|sm]
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--fault", action="append", default=[])
+    parser.add_argument("--role", choices=("cmf", "sm"), default="cmf")
     args = parser.parse_args()
     totals: list[float] = []
     per_scenario: dict[str, list[float]] = {}
@@ -29,7 +30,7 @@ def main() -> None:
 
     for i in range(args.repeat):
         t0 = time.perf_counter()
-        result = run(None, faults=args.fault, seed=i, emit=collect)
+        result = run(None, faults=args.fault, seed=i, emit=collect, role=args.role)
         totals.append(time.perf_counter() - t0)
     print(f"runs: {args.repeat}, messages traced per run: {len(result.trace)}")
     print(f"total wall time: median {statistics.median(totals):.2f}s, min {min(totals):.2f}s, max {max(totals):.2f}s")

@@ -207,7 +207,9 @@ def load_profile(path: Path) -> Profile:
     pixit_t = _get(data, "pixit", dict, "profile")
     role = _get(sut, "role", str, "sut", "CMF")
     if role != "CMF":
-        raise ProfileError(f"sut.role: {role!r} is not supported yet (supported: CMF)")
+        raise ProfileError(f"sut.role: {role!r} is not supported in a profile yet (supported: CMF); a Security Manager "
+                           "runs as the embedded reference only (`nfvct run --role sm`): the harness's NFVO/VIM "
+                           "listeners use ephemeral ports and a fresh PKI per run")
     pics = Pics(
         role=role,
         cert_types=_cert_types(_get(pics_t, "cert_types", list, "pics", list(CERT_TYPES)), "pics.cert_types"),
