@@ -9,10 +9,11 @@ import pytest
 from harness.catalogue import load_catalogue, load_sides
 from harness.checks import REGISTRY
 from harness.model import Verdict
+from scenarios import sm_scenarios
 from simulators.refsm.faults import FAULTS
 from tests.conftest import failed_requirements, run_sm
 
-SM_CHECKS = {name for name in REGISTRY if name.startswith("sm-")}
+SM_CHECKS = {c for s in sm_scenarios() for c in s.checks}
 
 
 def test_clean_reference_sm_passes_every_scenario() -> None:
@@ -62,3 +63,14 @@ def test_cmf_run_does_not_list_sm_requirements() -> None:
     from harness.catalogue import for_role
 
     assert not set(load_sides()) & {r.id for r in for_role("cmf")}
+
+
+def test_cli_role_sm_lists_faults_and_scenarios(capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    from harness.cli import main
+
+    assert main(["faults", "--role", "sm", "--json"]) == 0
+    assert {f["name"] for f in json.loads(capsys.readouterr().out)} == {f.name for f in FAULTS}
+    assert main(["list", "--role", "sm", "--json"]) == 0
+    assert [s["id"] for s in json.loads(capsys.readouterr().out)] == [s.id for s in sm_scenarios()]
