@@ -4,13 +4,19 @@ and judges what the SM does in each mode and trust domain (IFA026 5.1.2, 5.1.3, 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from urllib.parse import parse_qs
+
+import httpx
 
 from harness.checks.registry import Observation
 from harness.checks.sm_checks import modifying
 from harness.context import RunContext
 from harness.model import Verdict
 from harness.recorder import Recorder
+from simulators.sm.common import SmRequest
+from simulators.sm.inventory import Vnf
+from simulators.sm.nfvo import Nfvo
 from scenarios import flows_sm as F
 from scenarios.common import Scenario
 from scenarios.sm_common import (MANO, alarm, domain_of, instantiate, needs_mode, refusals, require, seqs, setup,
@@ -80,18 +86,27 @@ def semi_active(ctx: RunContext, rec: Recorder) -> None:
     rec.check("sm-semi-terminate", Observation(facts=facts, trace_seqs=seqs(removes)), step="6")
     rec.check("sm-terminate-list", Observation(facts=facts, trace_seqs=seqs(removes)), step="6")
     rec.step("7")
-    if any(r.status == 202 for r in removes):
-        _settle(lambda: not genuine.vnf.instantiated, s.react_seconds)
-        informed = genuine.vnf.id in nfvo.oss_notices
-        rec.note("7", Verdict.PASS if informed else Verdict.INCONCLUSIVE,
-                 f"OSS/BSS {'informed' if informed else 'not informed'} before the termination; VNF "
-                 f"{'terminated' if not genuine.vnf.instantiated else 'still running'} ({MANO})")
+    _termination_note(rec, nfvo, genuine.vnf, removes, s.react_seconds, oss_first=True)
 
 
-def _settle(done: object, seconds: float) -> None:
+def _settle(done: Callable[[], bool], seconds: float) -> None:
     deadline = time.monotonic() + seconds
-    while not done() and time.monotonic() < deadline:  # type: ignore[operator]
+    while not done() and time.monotonic() < deadline:
         time.sleep(0.02)
+
+
+def _termination_note(rec: Recorder, nfvo: Nfvo, vnf: Vnf, removes: list[SmRequest], seconds: float, *,
+                      oss_first: bool) -> None:
+    """Step 7 of the mode scenarios: how NFV-MANO carried out an accepted termination (R2.1.260: OSS/BSS informed
+    first for a semi-active SM; R2.1.270: not for a fully-active one). A note, never a verdict on the SM."""
+    if not any(r.status == 202 for r in removes):
+        return
+    _settle(lambda: not vnf.instantiated, seconds)
+    informed = vnf.id in nfvo.oss_notices
+    rec.note("7", Verdict.PASS if informed == oss_first else Verdict.INCONCLUSIVE,
+             f"{'terminated' if not vnf.instantiated else 'still running'} "
+             f"{'after informing' if informed else 'without informing'} the OSS/BSS; package "
+             f"{vnf.package.operational_state} ({MANO})")
 
 
 def fully_active(ctx: RunContext, rec: Recorder) -> None:
@@ -124,15 +139,10 @@ def fully_active(ctx: RunContext, rec: Recorder) -> None:
     rec.check("sm-terminate-list", Observation(facts=facts, trace_seqs=seqs(removes)), step="5")
     rec.check("sm-package-disabled", Observation(facts=facts, trace_seqs=seqs(patches)), step="6")
     rec.step("7")
-    if any(r.status == 202 for r in removes):
-        _settle(lambda: not clean.vnf.instantiated, s.react_seconds)
-        informed = clean.vnf.id in nfvo.oss_notices
-        rec.note("7", Verdict.PASS if not informed else Verdict.INCONCLUSIVE,
-                 f"terminated {'after informing' if informed else 'without informing'} the OSS/BSS; package "
-                 f"{clean.vnf.package.operational_state} ({MANO})")
+    _termination_note(rec, nfvo, clean.vnf, removes, s.react_seconds, oss_first=False)
 
 
-def _host(mode: str, check: str) -> object:
+def _host(mode: str, check: str) -> Callable[[RunContext, Recorder], None]:
     def body(ctx: RunContext, rec: Recorder) -> None:
         s = setup(ctx)
         b = s.pick(mode)
@@ -194,7 +204,6 @@ def security_vnf(ctx: RunContext, rec: Recorder) -> None:
 def trust_domains(ctx: RunContext, rec: Recorder) -> None:
     s = setup(ctx)
     nfvo, own = s.actors.nfvo, [b for b in s.bindings if not b.master]
-    mark = nfvo.mark()
     rec.step("1")
     vnfs = {}
     for b in own:  # a domain whose VNF was not permitted is not judged for its mode (no stimulus)
@@ -230,8 +239,8 @@ def trust_domains(ctx: RunContext, rec: Recorder) -> None:
     rec.step("5")
     names = {b.name for b in s.bindings}
     everything = [r for r in s.actors.nfvo.requests + s.actors.vim.requests if r.binding in names]
-    subscribed = {sub.binding for sub in nfvo.subscriptions.values()
-                  if any(r.credential == sub.binding for r in everything if r.binding == sub.binding)}
+    # a subscription exists only if made with its set's own credential (the NFVO refuses any other with 403)
+    subscribed = {sub.binding for sub in nfvo.subscriptions.values()}
     rec.check("sm-domain-credentials", Observation(facts={"requests": everything, "bindings": sorted(names),
                                                           "subscribed": subscribed}, trace_seqs=()), step="5")
 
@@ -245,7 +254,6 @@ def hierarchy(ctx: RunContext, rec: Recorder) -> None:
     inst = instantiate(ctx, rec, "1", domain)
     require(inst, "the sub-SM's VNF")
     rec.step("2")
-    import httpx
     with httpx.Client(verify=s.actors.tls_for(s.sub_sm), timeout=5.0) as sub:
         answer = sub.post(f"{nfvo.base_urls[s.sub_sm]}/nslcm/v2/ns_instances/{inst.vnf.ns_id}/update", json={
             "updateType": "MODIFY_VNF_INFORMATION", "modifyVnfInfoData": [{

@@ -3,6 +3,7 @@ modes, the simulated NFV-MANO), waiting for the SM's reactions, and NFV-MANO-sid
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -59,7 +60,6 @@ def wait(s: SmSetup, mark: int, predicate: Callable[[SmRequest], bool], *, quiet
     """The SM's requests since ``mark`` that match; waits up to react_seconds for one (quiet: the full quiet window,
     for requests that should not come)."""
     if quiet:
-        import time
         time.sleep(s.quiet_seconds)
         return [r for r in s.actors.nfvo.since(mark) if predicate(r)]
     return s.actors.nfvo.wait_for(mark, predicate, s.react_seconds)

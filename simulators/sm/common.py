@@ -20,7 +20,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from harness.trace import Trace, trace_hooks
-from simulators.sol013.problems import forbidden, problem, to_response
+from simulators.sol013.problems import forbidden, not_found, problem, to_response
 
 MODES = ("passive", "semi-active", "fully-active")
 
@@ -75,11 +75,15 @@ class Producer:
     credentials: dict[str, str]  # certificate fingerprint -> binding it was issued for
     client_tls: dict[str, ssl.SSLContext]  # per binding: the producer's client identity for notifications
     timeout: float = 5.0
+    base_urls: dict[str, str] = field(default_factory=dict)  # binding -> where its listener serves
     peers: dict[str, str] = field(default_factory=dict)  # binding -> the trace name of the SM using it (default "SM")
     requests: list[SmRequest] = field(default_factory=list)
     subscriptions: dict[str, Subscription] = field(default_factory=dict)
-    deliveries: list[tuple[str, str, int | None]] = field(default_factory=list)  # (binding, notification, status)
     _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def api(self, binding: str) -> str:
+        """The producer's API root for ``binding`` (its subscriptions live under it)."""
+        raise NotImplementedError
 
     def channel(self, binding: str) -> str:
         ref = "Sc-Or" if self.name == "NFVO" else "Sc-Vi"
@@ -115,6 +119,23 @@ class Producer:
         return endpoint
 
     # -- subscriptions -----------------------------------------------------------------------------------------
+
+    async def subscriptions_resource(self, request: Request, body: Any, b: Binding) -> Response:
+        """GET: the interface set's own subscriptions; POST: subscribe (the routes say which methods exist)."""
+        if request.method == "GET":
+            return JSONResponse([self.subscription_json(s, self.api(b.name)) for s in self.own_subscriptions(b.name)])
+        return await self.subscribe(body, b, self.api(b.name))
+
+    async def subscription_resource(self, request: Request, body: Any, b: Binding) -> Response:
+        """GET or DELETE one of the interface set's own subscriptions (the routes say which methods exist)."""
+        sub = self.subscriptions.get(request.path_params["id"])
+        if sub is None or sub.binding != b.name:
+            return to_response(not_found(f"no subscription {request.path_params['id']}"))
+        if request.method == "DELETE":
+            with self._lock:
+                del self.subscriptions[sub.id]
+            return Response(status_code=204)
+        return JSONResponse(self.subscription_json(sub, self.api(b.name)))
 
     async def subscribe(self, body: Any, b: Binding, api: str) -> Response:
         if not isinstance(body, dict) or not isinstance(body.get("callbackUri"), str):
@@ -165,8 +186,6 @@ class Producer:
                     status: int | None = client.post(sub.callback, json=body).status_code
             except httpx.HTTPError:
                 status = None
-            with self._lock:
-                self.deliveries.append((sub.binding, str(body.get("notificationType", "")), status))
             if status is not None and status < 300:
                 delivered.append(sub.binding)
         return delivered

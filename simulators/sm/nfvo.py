@@ -61,16 +61,14 @@ class Nfvo(Producer):
         self.inventory = inventory
         self.adapter = adapter
         self.approval_urls: dict[str, str] = {}  # binding -> the SM's approval URL (fully-active sets)
-        self.base_urls: dict[str, str] = {}
         self.oss_notices: list[str] = []  # NFVO -> OSS/BSS notices before SM-requested terminations
-        self.package_confirmations: list[tuple[str, dict[str, Any]]] = []
 
     def app(self, binding: str) -> Starlette:
         t = lambda h: self.traced(binding, h)  # noqa: E731
         return Starlette(routes=[
             Route(f"{NSLCM}/api_versions", t(self._versions), methods=["GET"]),
-            Route(f"{NSLCM}/subscriptions", t(self._subscriptions), methods=["GET", "POST"]),
-            Route(f"{NSLCM}/subscriptions/{{id}}", t(self._subscription), methods=["GET", "DELETE"]),
+            Route(f"{NSLCM}/subscriptions", t(self.subscriptions_resource), methods=["GET", "POST"]),
+            Route(f"{NSLCM}/subscriptions/{{id}}", t(self.subscription_resource), methods=["GET", "DELETE"]),
             Route(f"{NSLCM}/ns_instances", t(self._ns_instances), methods=["GET"]),
             Route(f"{NSLCM}/ns_instances/{{id}}", t(self._ns_instance), methods=["GET"]),
             Route(f"{NSLCM}/ns_instances/{{id}}/update", t(self._update), methods=["POST"]),
@@ -88,21 +86,6 @@ class Nfvo(Producer):
 
     async def _versions(self, request: Request, body: Any, b: Binding) -> Response:
         return JSONResponse({"uriPrefix": NSLCM, "apiVersions": [{"version": "2.0.0"}]})
-
-    async def _subscriptions(self, request: Request, body: Any, b: Binding) -> Response:
-        if request.method == "GET":
-            return JSONResponse([self.subscription_json(s, self.api(b.name)) for s in self.own_subscriptions(b.name)])
-        return await self.subscribe(body, b, self.api(b.name))
-
-    async def _subscription(self, request: Request, body: Any, b: Binding) -> Response:
-        sub = self.subscriptions.get(request.path_params["id"])
-        if sub is None or sub.binding != b.name:
-            return to_response(not_found(f"no subscription {request.path_params['id']}"))
-        if request.method == "DELETE":
-            with self._lock:
-                del self.subscriptions[sub.id]
-            return Response(status_code=204)
-        return JSONResponse(self.subscription_json(sub, self.api(b.name)))
 
     async def _ns_instances(self, request: Request, body: Any, b: Binding) -> Response:
         return JSONResponse([self.inventory.ns_json(ns, self.api(b.name)) for ns in self.inventory.visible(b.domains)])
@@ -158,9 +141,7 @@ class Nfvo(Producer):
             return to_response(forbidden("a passive SM takes no part in the VNF lifecycle (IFA026 R2.1.20)"))
         if not isinstance(body, dict) or body.get("result") not in ("CONFIRMED", "FAILED"):
             return to_response(problem(400, "a package confirmation with result CONFIRMED|FAILED is expected"))
-        with self._lock:
-            self.package_confirmations.append((b.name, body))
-        return Response(status_code=204)
+        return Response(status_code=204)  # the confirmation itself is in ``requests``, for the checks
 
     # -- Update NS, host termination -----------------------------------------------------------------------------
 

@@ -20,7 +20,6 @@ from starlette.routing import Route
 
 from simulators.sm.common import Binding, Producer
 from simulators.sm.inventory import Host, Inventory, Vnf, iso, now
-from simulators.sol013.problems import not_found, to_response
 
 TELEMETRY = "/telemetry/v1"
 
@@ -29,7 +28,6 @@ class Vim(Producer):
     def __init__(self, inventory: Inventory, **kwargs: Any) -> None:
         super().__init__(name="VIM", **kwargs)
         self.inventory = inventory
-        self.base_urls: dict[str, str] = {}
 
     def app(self, binding: str) -> Starlette:
         t = lambda h: self.traced(binding, h)  # noqa: E731
@@ -39,8 +37,8 @@ class Vim(Producer):
             Route(f"{TELEMETRY}/images", t(self._images), methods=["GET"]),
             Route(f"{TELEMETRY}/flavours", t(self._flavours), methods=["GET"]),
             Route(f"{TELEMETRY}/capacity", t(self._capacity), methods=["GET"]),
-            Route(f"{TELEMETRY}/subscriptions", t(self._subscriptions), methods=["GET", "POST"]),
-            Route(f"{TELEMETRY}/subscriptions/{{id}}", t(self._subscription), methods=["DELETE"]),
+            Route(f"{TELEMETRY}/subscriptions", t(self.subscriptions_resource), methods=["GET", "POST"]),
+            Route(f"{TELEMETRY}/subscriptions/{{id}}", t(self.subscription_resource), methods=["DELETE"]),
         ])
 
     def api(self, binding: str) -> str:
@@ -71,19 +69,6 @@ class Vim(Producer):
         used = len(self._vnfs(b)) * 4
         return JSONResponse([{"zoneId": z, "resourceType": "VCPU", "totalCapacity": 512, "allocatedCapacity": used,
                               "availableCapacity": 512 - used} for z in self.inventory.zones])
-
-    async def _subscriptions(self, request: Request, body: Any, b: Binding) -> Response:
-        if request.method == "GET":
-            return JSONResponse([self.subscription_json(s, self.api(b.name)) for s in self.own_subscriptions(b.name)])
-        return await self.subscribe(body, b, self.api(b.name))
-
-    async def _subscription(self, request: Request, body: Any, b: Binding) -> Response:
-        sub = self.subscriptions.get(request.path_params["id"])
-        if sub is None or sub.binding != b.name:
-            return to_response(not_found(f"no subscription {request.path_params['id']}"))
-        with self._lock:
-            del self.subscriptions[sub.id]
-        return Response(status_code=204)
 
     def alarm(self, domain: str, event: str, *, vnf: Vnf | None = None, host: Host | None = None) -> list[str]:
         """Raise an alarm (``INTEGRITY_VIOLATION`` | ``PERSISTENCE_SUSPECTED``) on a VNF's compute resource or on a
