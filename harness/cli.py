@@ -54,8 +54,7 @@ def _cmd_list(args: argparse.Namespace) -> int:
 def _cmd_show(args: argparse.Namespace) -> int:
     from harness.catalogue import SIDE_LABELS, load_catalogue, load_sides
     from harness.checks import REGISTRY
-    from simulators.refcmf.faults import FAULTS
-    from simulators.refsm.faults import FAULTS as SM_FAULTS
+    from harness.faults import faults_for
 
     catalogue = load_catalogue()
     try:
@@ -76,16 +75,15 @@ def _cmd_show(args: argparse.Namespace) -> int:
     checks = [c for c in REGISTRY.values() if req.id in c.requirements]
     print("checks: " + (", ".join(c.name for c in checks) if checks else "none (NOT TESTED)"))
     who = "SM" if side else "CMF"
-    faults = [f.name for f in (SM_FAULTS if side else FAULTS) if req.id in f.requirements]
+    faults = [f.name for f in faults_for("sm" if side else "cmf") if req.id in f.requirements]
     print(f"reference {who} faults violating it: " + (", ".join(faults) if faults else "none"))
     return 0
 
 
 def _cmd_faults(args: argparse.Namespace) -> int:
-    from simulators.refcmf.faults import FAULTS as CMF_FAULTS
-    from simulators.refsm.faults import FAULTS as SM_FAULTS
+    from harness.faults import faults_for
 
-    FAULTS = SM_FAULTS if args.role == "sm" else CMF_FAULTS
+    FAULTS = faults_for(args.role)
 
     if args.json:
         print(json.dumps([{"name": f.name, "requirements": list(f.requirements), "description": f.description}
@@ -97,7 +95,7 @@ def _cmd_faults(args: argparse.Namespace) -> int:
 
 
 def _cmd_serve_reference(args: argparse.Namespace) -> int:
-    from simulators.refcmf.standalone import serve_reference
+    from reference.cmf.standalone import serve_reference
 
     try:
         return serve_reference(Path(args.state), faults=args.fault, port=args.port)

@@ -30,13 +30,13 @@ from harness.trace import Trace
 from harness.runner_sm import SM_BINDINGS, embedded_sm
 from scenarios import Scenario, scenarios_for
 from simulators.acme.actors import actors_for, new_oss_eab
-from simulators.acme.config import AcmeConfig
+from reference.cmf.acme.config import AcmeConfig
 from simulators.acme.responder import TlsAlpnResponder
 from simulators.acme.token_authority import TokenAuthority
 from simulators.direct.actors import DirectActors, run_direct_actors
 from simulators.pki import build_test_pki
-from simulators.refcmf.direct import DirectConfig
-from simulators.refcmf.launch import RunningReference, run_reference
+from reference.cmf.direct import DirectConfig
+from reference.cmf.launch import RunningReference, run_reference
 from simulators.vnfm import VnfmClient
 
 BINDINGS = (

@@ -11,7 +11,7 @@ from harness.profile import Identity, Pics, Pixit, Profile
 from harness.trace import Trace
 from scenarios.sm_common import SmSetup
 from simulators.pki import build_test_pki
-from simulators.refsm.launch import run_reference_sm
+from reference.sm.launch import run_reference_sm
 from simulators.sm.actors import SUB_SM, run_sm_actors
 
 SM_BINDINGS = (

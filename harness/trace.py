@@ -113,7 +113,7 @@ def decode_body(content_type: str, body: bytes) -> str:
         return ""
     ctype = content_type.split(";")[0].strip().lower()
     if ctype == "application/pkixcmp":
-        from simulators.cmp import to_value_notation
+        from wire.cmp import to_value_notation
 
         return drop_private_keys(to_value_notation(body))
     if ctype == "application/jose+json":
@@ -146,7 +146,7 @@ def _jose_view(body: bytes) -> str:
 def cmp_summary(der: bytes) -> str:
     """'cp accepted', 'error notAuthorized', 'pollRep' ... for a diagram label."""
     from harness.checks.cmp_checks import STATUS_NAMES, first_status
-    from simulators.cmp import CmpDecodeError, parse_message
+    from wire.cmp import CmpDecodeError, parse_message
 
     try:
         message = parse_message(der)

@@ -19,7 +19,7 @@ from harness.recorder import PreconditionFailed
 from simulators.acme.actors import AcmeActors
 from simulators.acme.client import AcmeClient, body_of
 from simulators.acme.token_authority import TokenAuthority
-from simulators.acme.validation import key_authorization
+from wire.acme import key_authorization
 
 
 def new_account_key() -> jose.JWK:

@@ -28,7 +28,7 @@ from harness.trace import trace_hooks
 from scenarios.common import Obtained, Scenario, json_body, note_stimulus, obtain, register
 from scenarios.flows_installation import C_2_2_3, C_2_2_4, C_3_2_3
 from simulators.install_sim import InstallSimulators, KeyStore, start_install_simulators
-from simulators.serve import TlsFiles
+from wire.serve import TlsFiles
 from simulators.vnfm import seqs_of
 
 VI_VNFM = "Vi-Vnfm AllocateCompute (harness binding, HTTPS mTLS)"

@@ -18,10 +18,10 @@ from scenarios import acme_flow as af
 from scenarios.common import Scenario, note_stimulus
 from scenarios.flows_mano import UC, csr as csr_flow, jws_rules, registration as reg_flow
 from simulators.acme.client import Probe, body_of
-from simulators.acme.config import ATTESTATION_OID, MANO_CERT_TYPE
+from wire.acme import ATTESTATION_OID, MANO_CERT_TYPE
 from simulators.acme.hsm import available as hsm_available
 from simulators.vnfm import seqs_of
-from simulators.x509util import PathError, build_path, spki
+from wire.x509util import PathError, build_path, spki
 
 CHALLENGE = {"NFVO": "tls-alpn-01", "VNFM": "tkauth-01", "VIM": "tls-alpn-01"}
 

@@ -17,10 +17,10 @@ from harness.checks.cmp_checks import describe_cmp, first_status
 from harness.checks.cmp_header_checks import HEADER_CHECKS
 from scenarios.common import (Registered, Scenario, header_checks, note_stimulus, obtain, probe_methods, register,
                               vnfm2_trusted)
-from simulators import cmp
+from wire import cmp
 from simulators.pki import new_key
 from simulators.vnfm import CmpExchange, make_csr, seqs_of
-from simulators.x509util import subject_from_data
+from wire.x509util import subject_from_data
 
 VNFCI = "VNFCI_certificate"
 

@@ -37,7 +37,7 @@ from starlette.routing import Route
 
 from harness.trace import Trace
 from simulators.pki import Issued, new_key
-from simulators.x509util import san_general_names
+from wire.x509util import san_general_names
 
 URL_LABEL = {"VNFCI_certificate": "vnfc", "VNF_OAM_certificate": "vnfoam", "NFV_MANO_certificate": "mano"}
 TYPE_OF_LABEL = {v: k for k, v in URL_LABEL.items()}
@@ -57,7 +57,7 @@ class IssuedRecord:
 class CaSimulator:
     issuing: dict[str, Issued]  # certificate type -> issuing CA
     trace: Trace | None = None
-    faults: frozenset[str] = frozenset()  # C.6 profile deviations (simulators/refcmf/faults_profile.py)
+    faults: frozenset[str] = frozenset()  # C.6 profile deviations (simulators/faults_profile.py)
     base_url: str = ""  # its own https://127.0.0.1:port, for the CRL and caIssuers URLs it writes
     records: dict[int, IssuedRecord] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)

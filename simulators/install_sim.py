@@ -33,7 +33,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from simulators.serve import TlsFiles, serve
+from wire.serve import TlsFiles, serve
 
 
 @dataclass

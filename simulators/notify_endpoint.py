@@ -25,7 +25,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from harness.trace import Trace
-from simulators.serve import TlsFiles, serve
+from wire.serve import TlsFiles, serve
 
 CHANNEL = "Cm-Vnfm Notify / HTTPS"
 

@@ -17,9 +17,9 @@ from cryptography.hazmat.primitives import hashes, serialization
 
 from harness.profile import URL_NAMES, Identity
 from harness.trace import Trace, trace_hooks
-from simulators import cmp
+from wire import cmp
 from simulators.pki import new_key
-from simulators.x509util import san_general_names, subject_from_data
+from wire.x509util import san_general_names, subject_from_data
 
 CM_VNFM = "Cm-Vnfm / HTTPS mTLS"
 PKIXCMP = "application/pkixcmp"

@@ -15,7 +15,9 @@ def run_reference(*faults: str) -> RunResult:
     """A run against the embedded reference with ``faults``; a single fault runs only the scenarios it can
     affect (its ``only`` pattern), the clean run everything."""
     from harness.runner import run
-    from simulators.refcmf.faults import BY_NAME
+    from harness.faults import by_name
+
+    BY_NAME = by_name("cmf")
 
     key = tuple(sorted(faults))
     if key not in _RUNS:
@@ -40,7 +42,9 @@ _SM_RUNS: dict[tuple[str, ...], RunResult] = {}
 def run_sm(*faults: str) -> RunResult:
     """A run against the embedded reference SM (``nfvct run --role sm``), cached like ``run_reference``."""
     from harness.runner import run
-    from simulators.refsm.faults import BY_NAME
+    from harness.faults import by_name
+
+    BY_NAME = by_name("sm")
 
     key = tuple(sorted(faults))
     if key not in _SM_RUNS:

@@ -7,7 +7,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from simulators.refcmf.faults import FAULTS
+from harness.faults import faults_for
+
+FAULTS = faults_for("cmf")
 
 
 def nfvct(*args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:

@@ -1,4 +1,4 @@
-"""CMP codec (simulators.cmp): builders, parser, protection, pretty printer, OpenSSL interop."""
+"""CMP codec (wire.cmp): builders, parser, protection, pretty printer, OpenSSL interop."""
 
 from __future__ import annotations
 
@@ -23,9 +23,9 @@ from cryptography.x509.oid import NameOID
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import simulators.cmp as cmp
-from simulators.cmp import CmpDecodeError, PkiMessageView, parse_message
-from simulators.cmp.parse import raw_parts
+import wire.cmp as cmp
+from wire.cmp import CmpDecodeError, PkiMessageView, parse_message
+from wire.cmp.parse import raw_parts
 from simulators.pki import Issued, make_entity, make_intermediate, make_root
 
 ECDSA_SHA256 = "1.2.840.10045.4.3.2"

@@ -27,8 +27,8 @@ from cryptography.x509.oid import NameOID
 from pyasn1.codec.der.decoder import decode as der_decode
 from pyasn1_alt_modules import rfc8018, rfc9810
 
-import simulators.cmp as cmp
-from simulators.cmp import PkiMessageView, parse_message
+import wire.cmp as cmp
+from wire.cmp import PkiMessageView, parse_message
 from simulators.pki import Issued, make_entity, make_intermediate, make_root
 
 SECRET = b"S3cret-for-tests"

@@ -3,7 +3,7 @@
 One reference CMF per module. The VNFM registers two subjects and runs legitimate exchanges
 (p10cr + certConf, p10cr + rr, a deferred p10cr + one pollReq); those requests plus four valid
 but unsent ones (an rr for a valid certificate, the next pollReq, a fresh p10cr, a certConf)
-are the corpus of :mod:`simulators.cmp.strategies`. Every hostile message goes to the pkcs10
+are the corpus of :mod:`wire.cmp.strategies`. Every hostile message goes to the pkcs10
 and the revocation endpoint over mTLS. Each exchange must end without a 5xx or a dropped
 connection, with a 2xx body (if any) that is a CMP error or a rejection (status 2), and with
 the store unchanged: no legitimate message is sent in the fuzz loop, so nothing is excluded
@@ -37,10 +37,10 @@ from hypothesis.strategies import SearchStrategy
 from harness.profile import Identity
 from harness.trace import Trace
 from scenarios.common import registration_body
-from simulators import cmp
-from simulators.cmp.strategies import Signer, any_hostile, hostile_families
+from wire import cmp
+from wire.cmp.strategies import Signer, any_hostile, hostile_families
 from simulators.pki import build_test_pki
-from simulators.refcmf.launch import RunningReference, run_reference
+from reference.cmf.launch import RunningReference, run_reference
 from simulators.vnfm import VnfmClient, make_csr
 
 pytestmark = pytest.mark.timeout(60)  # each test, module set-up included; the module runs in ~20 s

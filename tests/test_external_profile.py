@@ -13,7 +13,7 @@ import pytest
 from harness.model import Verdict
 from harness.profile import ProfileError, load_profile
 from harness.runner import run
-from simulators.refcmf.standalone import serve_reference
+from reference.cmf.standalone import serve_reference
 
 
 @contextmanager
@@ -49,7 +49,7 @@ def test_profile_run_against_served_reference(tmp_path: Path) -> None:
 
 def test_state_persists_across_restarts(tmp_path: Path) -> None:
     """The reference CMF keeps its subjects in SQLite: a restart with the same state sees them."""
-    from simulators.refcmf.store import Store, SubjectRow
+    from reference.cmf.store import Store, SubjectRow
 
     store = Store(tmp_path / "db.sqlite3")
     store.add_subject(SubjectRow("s1", "VNFCI_certificate", "delegation_mode", "CN=vnfm",

@@ -8,7 +8,7 @@ import pytest
 
 from harness.checks import REGISTRY
 from harness.model import Verdict
-from simulators.refcmf.faults import FAULTS
+from harness.faults import faults_for
 from tests.conftest import failed_requirements, run_reference
 
 
@@ -22,6 +22,9 @@ def test_clean_reference_passes_every_applicable_requirement() -> None:
                for s in result.scenarios), [
         (s.id, s.verdict.value, s.reason) for s in result.scenarios if s.verdict is not Verdict.PASS]
     assert result.exit_code() == 0
+
+
+FAULTS = faults_for("cmf")
 
 
 @pytest.mark.parametrize("fault", FAULTS, ids=lambda f: f.name)

@@ -12,11 +12,11 @@ from pyasn1_alt_modules import rfc9810
 
 from harness.checks.notify_checks import about
 from harness.trace import Trace
-from simulators import cmp
+from wire import cmp
 from simulators.notify_endpoint import notification_endpoint
 from simulators.pki import build_test_pki
-from simulators.refcmf.notifier import cert_rep_message_b64, matches
-from simulators.refcmf.notify import validate_subscription
+from reference.cmf.notifier import cert_rep_message_b64, matches
+from reference.cmf.notify import validate_subscription
 from simulators.vnfm import make_csr
 
 GOOD = {"callbackUri": "https://127.0.0.1:1/notify/a", "authentication": {"authType": ["TLS_CERT"]}}

@@ -20,9 +20,9 @@ from cryptography.hazmat.primitives import serialization
 from harness.profile import Identity
 from harness.trace import Trace
 from scenarios.common import registration_body
-from simulators import cmp
+from wire import cmp
 from simulators.pki import build_test_pki
-from simulators.refcmf.launch import RunningReference, run_reference
+from reference.cmf.launch import RunningReference, run_reference
 from simulators.vnfm import VnfmClient, make_csr
 
 pytestmark = pytest.mark.skipif(shutil.which("openssl") is None, reason="openssl not installed (make test installs it)")

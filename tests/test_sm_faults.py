@@ -10,7 +10,9 @@ from harness.catalogue import load_catalogue, load_sides
 from harness.checks import REGISTRY
 from harness.model import Verdict
 from scenarios import sm_scenarios
-from simulators.refsm.faults import FAULTS
+from harness.faults import faults_for
+
+FAULTS = faults_for("sm")
 from tests.conftest import failed_requirements, run_sm
 
 SM_CHECKS = {c for s in sm_scenarios() for c in s.checks}

@@ -13,7 +13,7 @@ import pytest
 
 from harness.trace import Trace
 from simulators.pki import build_test_pki
-from simulators.serve import TlsFiles, serve
+from wire.serve import TlsFiles, serve
 from simulators.sm.actors import SmActors, run_sm_actors
 from simulators.sm.approval import ApprovalAnswer, load_adapter
 from starlette.applications import Starlette

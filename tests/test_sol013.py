@@ -16,7 +16,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp
 
-from simulators.sol013 import (  # fmt: skip
+from wire.sol013 import (  # fmt: skip
     OPERATORS, PROBLEM_MEDIA_TYPE, Filter, FilterError, ProblemError, ProblemException, SelectorError,
     SimpleFilter, api_versions_body, api_versions_routes, apply_selectors, bad_request, conflict,
     method_not_allowed, not_found, parse_filter, parse_problem, problem_exception_handlers, resource_route,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from cryptography import x509
 
 from harness.checks.registry import Observation, Result, check, failed, not_applicable, passed, verdict_of
-from simulators.x509util import PathError, build_path, san_strings, spki, subject_matches
+from wire.x509util import PathError, build_path, san_strings, spki, subject_matches
 
 
 def _cert(obs: Observation) -> x509.Certificate:

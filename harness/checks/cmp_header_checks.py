@@ -16,8 +16,8 @@ from harness.checks.registry import (
     passed,
     verdict_of,
 )
-from simulators import cmp
-from simulators.x509util import PathError, build_path
+from wire import cmp
+from wire.x509util import PathError, build_path
 
 HEADER_CHECKS = ("cmp-pvno", "cmp-transaction-id", "cmp-recip-nonce", "cmp-sender-nonce",
                  "cmp-response-protection")

@@ -21,7 +21,7 @@ class Observation:
     """What a scenario observed, handed to a check. Fields are optional; checks say what they need."""
 
     response: httpx.Response | None = None
-    message: Any = None  # decoded CMP reply (simulators.cmp.PkiMessageView)
+    message: Any = None  # decoded CMP reply (wire.cmp.PkiMessageView)
     facts: Mapping[str, Any] = field(default_factory=dict)
     trace_seqs: tuple[int, ...] = ()
 

@@ -17,7 +17,7 @@ from harness.checks.registry import (
     passed,
     verdict_of,
 )
-from simulators import sol013
+from wire import sol013
 
 
 def _json(response: httpx.Response | None) -> Any:

@@ -34,7 +34,7 @@ from pyasn1.codec.der import encoder as der_encoder
 from pyasn1.type import univ
 from pyasn1_alt_modules import rfc2986
 
-from simulators.acme.config import ATTESTATION_OID
+from wire.acme import ATTESTATION_OID
 
 MODULE = "/usr/lib/softhsm/libsofthsm2.so"
 

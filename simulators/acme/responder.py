@@ -23,8 +23,8 @@ from pyasn1.codec.der import encoder as der_encoder
 from pyasn1.type import univ
 
 from harness.trace import Trace
-from simulators.acme.validation import ACME_IDENTIFIER_OID, ACME_TLS_ALPN
-from simulators.serve import LOOPBACK
+from wire.acme import ACME_IDENTIFIER_OID, ACME_TLS_ALPN
+from wire.serve import LOOPBACK
 
 
 @dataclass(frozen=True)

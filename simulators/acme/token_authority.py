@@ -12,7 +12,7 @@ from typing import Any
 import josepy as jose
 from cryptography.hazmat.primitives.asymmetric import ec
 
-from simulators.acme.validation import account_fingerprint
+from wire.acme import account_fingerprint
 
 
 class TokenAuthority:

@@ -16,7 +16,7 @@ from simulators.direct.inventory import Inventory
 from simulators.direct.vnfci import VnfciConfigServer
 from simulators.direct.vnfm_lcm import VnfmLcm
 from simulators.pki import TestPki, make_entity
-from simulators.serve import TlsFiles, serve
+from wire.serve import TlsFiles, serve
 from harness.trace import Trace
 
 # The operator's identity policy (IFA026 C.2.1.1.4 pre-condition 3: "established by the service provider"):

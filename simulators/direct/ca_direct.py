@@ -35,7 +35,7 @@ from starlette.routing import Route
 
 from harness.trace import Trace, cmp_summary, decode_body
 from simulators.ca import URL_LABEL, CaSimulator, TYPE_OF_LABEL
-from simulators.cmp import (
+from wire.cmp import (
     CmpDecodeError,
     PkiMessageView,
     build_error,

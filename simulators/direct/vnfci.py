@@ -27,9 +27,9 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from harness.trace import Trace
-from simulators.cmp import build_cert_conf, build_ir, build_kur, parse_message, verify_signature_protection
-from simulators.cmp.parse import PkiMessageView
-from simulators.x509util import PathError, build_path
+from wire.cmp import build_cert_conf, build_ir, build_kur, parse_message, verify_signature_protection
+from wire.cmp.parse import PkiMessageView
+from wire.x509util import PathError, build_path
 
 CONFIG_CHANNEL = "CMF -> VNFCI configuration (harness binding: JSON over HTTPS)"
 

@@ -30,7 +30,7 @@ from starlette.routing import Route
 
 from harness.trace import Trace, trace_hooks
 from simulators.direct.inventory import Inventory, OpOcc
-from simulators.sol013.problems import method_not_allowed, not_found, problem, to_response
+from wire.sol013.problems import method_not_allowed, not_found, problem, to_response
 
 API = "/vnflcm/v2"
 CHANNEL = "Cm-Vnfm (VNF LCM, SOL023 clause 6)"

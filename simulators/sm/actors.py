@@ -14,7 +14,7 @@ from cryptography.hazmat.primitives.serialization import Encoding
 
 from harness.trace import Trace
 from simulators.pki import Issued, TestPki, make_entity, make_root
-from simulators.serve import TlsFiles, serve
+from wire.serve import TlsFiles, serve
 from simulators.sm.approval import ApprovalAdapter, HttpApprovalAdapter
 from simulators.sm.common import Binding, fingerprint
 from simulators.sm.inventory import Inventory

@@ -20,7 +20,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from harness.trace import Trace, trace_hooks
-from simulators.sol013.problems import forbidden, not_found, problem, to_response
+from wire.sol013.problems import forbidden, not_found, problem, to_response
 
 MODES = ("passive", "semi-active", "fully-active")
 

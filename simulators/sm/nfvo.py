@@ -33,8 +33,8 @@ from starlette.routing import Route
 from simulators.sm.approval import API_VERSION, ApprovalAdapter, ApprovalAnswer
 from simulators.sm.common import Binding, Producer
 from simulators.sm.inventory import Inventory, Ns, Vnf, iso, now
-from simulators.sol013.filter import FilterError, parse_filter
-from simulators.sol013.problems import forbidden, not_found, problem, to_response
+from wire.sol013.filter import FilterError, parse_filter
+from wire.sol013.problems import forbidden, not_found, problem, to_response
 
 NSLCM, PKGM, SECENF = "/nslcm/v2", "/vnfpkgm/v2", "/nfvct-secenforce/v1"
 NOTIFICATION = "NsLcmOperationOccurrenceNotification"

@@ -7,7 +7,7 @@ import threading
 from pathlib import Path
 
 from simulators.pki import build_test_pki
-from simulators.refcmf.launch import SHORT_LIVED_DOMAIN, SHORT_LIVED_SECONDS, run_reference
+from reference.cmf.launch import SHORT_LIVED_DOMAIN, SHORT_LIVED_SECONDS, run_reference
 
 PROFILE = """# Profile for the reference CMF started by `nfvct serve-reference` (generated).
 [sut]

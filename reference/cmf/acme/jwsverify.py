@@ -16,8 +16,8 @@ from typing import Any
 import josepy as jose
 from acme import jws as acme_jws
 
-from simulators.acme.problems import AcmeProblem
-from simulators.acme.state import Account, AcmeState
+from reference.cmf.acme.problems import AcmeProblem
+from reference.cmf.acme.state import Account, AcmeState
 
 MAC_ALGS = frozenset({"HS256", "HS384", "HS512"})
 B64URL = re.compile(r"[A-Za-z0-9_-]+")

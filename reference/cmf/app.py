@@ -7,13 +7,13 @@ from collections.abc import Sequence
 from starlette.applications import Starlette
 from starlette.routing import BaseRoute
 
-from simulators.refcmf.ca_client import CaClient
-from simulators.refcmf.cmp_service import CmpService
-from simulators.refcmf.config import RefCmfConfig
-from simulators.refcmf.notifier import Notifier
-from simulators.refcmf.notify import SubscriptionResources
-from simulators.refcmf.rest import SubjectResources
-from simulators.refcmf.store import Store
+from reference.cmf.ca_client import CaClient
+from reference.cmf.cmp_service import CmpService
+from reference.cmf.config import RefCmfConfig
+from reference.cmf.notifier import Notifier
+from reference.cmf.notify import SubscriptionResources
+from reference.cmf.rest import SubjectResources
+from reference.cmf.store import Store
 
 
 def build_app(config: RefCmfConfig, store: Store, notifier: Notifier, extra: Sequence[BaseRoute] = ()) -> Starlette:

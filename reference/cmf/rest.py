@@ -12,9 +12,9 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from simulators import sol013
-from simulators.refcmf.config import CERT_TYPES, RefCmfConfig
-from simulators.refcmf.store import Store, SubjectRow
+from wire import sol013
+from reference.cmf.config import CERT_TYPES, RefCmfConfig
+from reference.cmf.store import Store, SubjectRow
 
 API = "/nfv-cert/v1"
 ANONYMOUS = "(anonymous)"

@@ -16,23 +16,7 @@ from cryptography.hazmat.primitives import serialization
 from pyasn1.codec.der import decoder as der_decoder
 from pyasn1.type import univ
 
-from simulators.acme.config import ATTESTATION_OID
-
-ACME_TLS_ALPN = "acme-tls/1"
-ACME_IDENTIFIER_OID = x509.ObjectIdentifier("1.3.6.1.5.5.7.1.31")  # id-pe-acmeIdentifier (RFC 8737 6.1)
-
-
-def key_authorization(token: str, jwk: jose.JWK) -> str:
-    """RFC 8555 8.1: token || '.' || base64url(JWK thumbprint, RFC 7638)."""
-    return f"{token}.{jose.b64encode(jwk.thumbprint()).decode()}"
-
-
-def account_fingerprint(jwk: jose.JWK) -> str:
-    """RFC 9447 4 'fingerprint' of the account key (harness binding: SHA256 of the RFC 7638 thumbprint input,
-    written as 'SHA256 ' + colon-separated upper-case hex, the RFC 8122 form)."""
-    digest = jwk.thumbprint()  # josepy's default: SHA-256
-    return "SHA256 " + ":".join(f"{b:02X}" for b in digest)
-
+from wire.acme import ACME_IDENTIFIER_OID, ACME_TLS_ALPN, ATTESTATION_OID, account_fingerprint
 
 def probe_tls_alpn(host: str, port: int, fqdn: str, key_auth: str, timeout: float,
                    check_digest: bool = True) -> tuple[bool, str]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from simulators.refcmf.faults_base import Fault, scoped
+from wire.faults import Fault, scoped
 
 ONLY = "installation"  # the installation scenarios: no other scenario uses these simulators
 

@@ -20,13 +20,13 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from simulators import cmp, sol013
+from wire import cmp, sol013
 from simulators.pki import new_key
-from simulators.refcmf.ca_client import CaClient, CaError, CaIssued
-from simulators.refcmf.config import URL_NAME, RefCmfConfig
-from simulators.refcmf.notifier import Notifier
-from simulators.refcmf.store import CertRow, Store
-from simulators.x509util import PathError, build_path, san_strings, subject_matches
+from reference.cmf.ca_client import CaClient, CaError, CaIssued
+from reference.cmf.config import URL_NAME, RefCmfConfig
+from reference.cmf.notifier import Notifier
+from reference.cmf.store import CertRow, Store
+from wire.x509util import PathError, build_path, san_strings, subject_matches
 
 PKIXCMP = "application/pkixcmp"
 SEEN_NONCES = 100_000

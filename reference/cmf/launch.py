@@ -8,18 +8,18 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from harness.trace import Trace
-from simulators.acme.config import AcmeConfig
-from simulators.acme.server import AcmeServer
-from simulators.refcmf.ca_client import CaClient
+from reference.cmf.acme.config import AcmeConfig
+from reference.cmf.acme.server import AcmeServer
+from reference.cmf.ca_client import CaClient
 from simulators.ca import CaSimulator
 from simulators.pki import TestPki
-from simulators.refcmf import faults as fault_registry
-from simulators.refcmf.app import build_app
-from simulators.refcmf.config import CaEndpoint, RefCmfConfig
-from simulators.refcmf.direct import CALLBACK, DirectAgent, DirectConfig
-from simulators.refcmf.notifier import Notifier
-from simulators.refcmf.store import Store
-from simulators.serve import TlsFiles, serve
+from reference.cmf import faults as fault_registry
+from reference.cmf.app import build_app
+from reference.cmf.config import CaEndpoint, RefCmfConfig
+from reference.cmf.direct import CALLBACK, DirectAgent, DirectConfig
+from reference.cmf.notifier import Notifier
+from reference.cmf.store import Store
+from wire.serve import TlsFiles, serve
 
 
 # The reference's test CA profile for short-lived certificates (expiry notifications within a run)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from simulators.refcmf.faults_base import Fault, scoped
+from wire.faults import Fault, scoped
 
 ONLY = "SOL023-7.3"  # the Certificate Notification scenarios: no other scenario subscribes
 

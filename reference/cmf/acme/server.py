@@ -24,12 +24,13 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from simulators.acme import validation
-from simulators.acme.config import MANO_CERT_TYPE, AcmeConfig
-from simulators.acme.jwsverify import Signed, verify_request
-from simulators.acme.problems import PROBLEM_JSON, AcmeProblem, problem_response
-from simulators.acme.state import Account, AcmeState, Authz, CertRecord, Challenge, Credential, Order, new_id
-from simulators.refcmf.ca_client import CaClient, CaError
+from reference.cmf.acme import validation
+from reference.cmf.acme.config import AcmeConfig
+from wire.acme import MANO_CERT_TYPE
+from reference.cmf.acme.jwsverify import Signed, verify_request
+from reference.cmf.acme.problems import PROBLEM_JSON, AcmeProblem, problem_response
+from reference.cmf.acme.state import Account, AcmeState, Authz, CertRecord, Challenge, Credential, Order, new_id
+from reference.cmf.ca_client import CaClient, CaError
 
 PEM_CHAIN = "application/pem-certificate-chain"
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import httpx
 from cryptography import x509
 
-from simulators.refcmf.config import CaEndpoint
+from reference.cmf.config import CaEndpoint
 
 
 class CaError(RuntimeError):

@@ -4,7 +4,7 @@ IFA033 clause 5. ``requirements`` lists every requirement ID a run with the faul
 
 from __future__ import annotations
 
-from simulators.refcmf.faults_base import Fault
+from wire.faults import Fault
 
 PASSIVE, SEMI, FULLY = "SM-mode-passive", "SM-mode-semi-active", "SM-mode-fully-active"
 

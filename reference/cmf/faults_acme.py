@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from simulators.refcmf.faults_base import Fault
+from wire.faults import Fault
 
 ACME_SCENARIOS = "C.4.|SOL023-5.5.2a"
 # narrower scopes keep the suite fast: each fault runs over the scenarios holding the checks it breaks

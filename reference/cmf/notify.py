@@ -19,11 +19,11 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from simulators import sol013
-from simulators.refcmf.config import CERT_TYPES, RefCmfConfig
-from simulators.refcmf.notifier import CERTNOTIFY, Notifier
-from simulators.refcmf.rest import consumer, not_allowed
-from simulators.refcmf.store import Store
+from wire import sol013
+from reference.cmf.config import CERT_TYPES, RefCmfConfig
+from reference.cmf.notifier import CERTNOTIFY, Notifier
+from reference.cmf.rest import consumer, not_allowed
+from reference.cmf.store import Store
 
 STATES = ("VALID", "EXPIRING_SOON", "EXPIRED", "REVOKED")  # harness binding of PKIStatusInfoType (README)
 VERBOSITY = ("FULL", "SHORT")

@@ -4,11 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-CHALLENGE_TYPES = ("tls-alpn-01", "tkauth-01")
-MANO_CERT_TYPE = "NFV_MANO_certificate"  # the CA profile the CMF selects for MANO certificates (Cmf.CertLcm.004)
-# Harness binding: the OID under which a CSR carries the key attestation statement (IFA033 11.2.1 NOTE 1 leaves
-# the inclusion open); 2.25.<UUIDv5(URL, "urn:nfvct:binding:key-attestation")>
-ATTESTATION_OID = "2.25.87650096852005757010942205691698941054"
+from wire.acme import CHALLENGE_TYPES
 
 
 @dataclass(frozen=True)

@@ -54,9 +54,11 @@ _CERT_REQS = {"required": ssl.CERT_REQUIRED, "optional": ssl.CERT_OPTIONAL, "non
 
 @contextmanager
 def serve(
-    app: Any, tls: TlsFiles | None, *, name: str = "server", port: int = 0, start_timeout: float = 10.0
+    app: Any, tls: TlsFiles | None, *, name: str = "server", port: int = 0, start_timeout: float = 10.0,
+    host: str = LOOPBACK, url: str = "",
 ) -> Iterator[Served]:
-    """Run ``app`` on 127.0.0.1 (``port`` 0: an ephemeral one) until the block exits."""
+    """Run ``app`` on ``host`` (default 127.0.0.1; ``port`` 0: an ephemeral one) until the block exits. The
+    served base URL is ``url`` when given (the advertised address, e.g. behind NAT), else scheme://host:port."""
     kwargs: dict[str, Any] = {}
     if tls is not None:
         kwargs = {
@@ -68,7 +70,7 @@ def serve(
             kwargs["ssl_ca_certs"] = str(tls.client_ca)
     config = uvicorn.Config(
         app,
-        host=LOOPBACK,
+        host=host,
         port=port,
         http=PeerCertH11Protocol,
         lifespan="off",
@@ -84,12 +86,13 @@ def serve(
     while not server.started:
         if not thread.is_alive() or time.monotonic() > deadline:
             server.should_exit = True
-            raise RuntimeError(f"{name}: uvicorn did not start on {LOOPBACK}")
+            raise RuntimeError(f"{name}: could not listen on {host}:{port} (address in use or not local?)")
         time.sleep(0.01)
     bound = server.servers[0].sockets[0].getsockname()[1]
     scheme = "https" if tls is not None else "http"
     try:
-        yield Served(base_url=f"{scheme}://{LOOPBACK}:{bound}", port=bound)
+        shown = f"[{host}]" if ":" in host else host
+        yield Served(base_url=url.rstrip("/") or f"{scheme}://{shown}:{bound}", port=bound)
     finally:
         server.should_exit = True
         thread.join(timeout=5)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from simulators.refcmf.faults_base import Fault, scoped
+from wire.faults import Fault, scoped
 
 ONLY = "C.2.2.2"  # the CSR scenarios obtain certificates of every claimed type; all certificates are checked alike
 

@@ -32,8 +32,8 @@ from pyasn1.codec.der import decoder as der_decoder
 from pyasn1.codec.der import encoder as der_encoder
 from pyasn1_alt_modules import rfc9810
 
-from simulators.refcmf.config import RefCmfConfig
-from simulators.refcmf.store import CertRow, Store
+from reference.cmf.config import RefCmfConfig
+from reference.cmf.store import CertRow, Store
 
 MAX_ATTEMPTS = 3
 FIRST_BACKOFF = 0.2  # seconds; doubled per retry

@@ -7,8 +7,8 @@ runs every fault and asserts the set of FAILed requirements equals this list exa
 
 from __future__ import annotations
 
-from simulators.refcmf import faults_acme, faults_direct, faults_install, faults_notify, faults_profile
-from simulators.refcmf.faults_base import Fault, scoped
+from reference.cmf import faults_acme, faults_direct, faults_notify
+from wire.faults import Fault, scoped
 
 
 _M405 = (
@@ -126,12 +126,12 @@ _CORE: tuple[Fault, ...] = (
           "Revokes a certificate on request of a VNFM that is not the VNFCI's delegate."),
 )
 
-# Per topic: the Certificate Notification interface, the C.6 certificate profile (simulated CA),
-# and the installation use cases (simulated VNFM/VIM/VNFI, no CMF involved).
+# Per topic: the Certificate Notification interface, ACME and direct mode. The faults of the harness's own
+# actors (the CA-1 certificate profile, the installation simulators) are in simulators/faults.py.
 # The CMF's own faults are proven over the Certificate Management scenarios; their knock-on effects on the
 # notification and installation scenarios (which consume its certificates) are not part of the declared lists.
-FAULTS: tuple[Fault, ...] = (scoped(_CORE, CORE_SCENARIOS) + faults_notify.FAULTS + faults_profile.FAULTS + faults_install.FAULTS
-                             + faults_acme.FAULTS + faults_direct.FAULTS)
+FAULTS: tuple[Fault, ...] = (scoped(_CORE, CORE_SCENARIOS) + faults_notify.FAULTS + faults_acme.FAULTS
+                             + faults_direct.FAULTS)
 
 BY_NAME: dict[str, Fault] = {f.name: f for f in FAULTS}
 

@@ -7,9 +7,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from simulators.refsm.agent import ReferenceSm, RefSmConfig, SmBindingConfig
-from simulators.refsm.faults import BY_NAME
-from simulators.serve import TlsFiles, serve
+from reference.sm.agent import ReferenceSm, RefSmConfig, SmBindingConfig
+from reference.sm.faults import BY_NAME
+from wire.serve import TlsFiles, serve
 from simulators.sm.actors import SUB_SM, SmActors
 
 

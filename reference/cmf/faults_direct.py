@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from simulators.refcmf.faults_base import Fault
+from wire.faults import Fault
 
 DIRECT_SCENARIOS = "direct mode"  # every direct-mode scenario has it in its title
 _ENROL = "VNFCI certificate enrolment (direct"  # C.2.1.1 only

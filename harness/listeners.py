@@ -1,0 +1,64 @@
+"""Where the harness's own actors listen: every listener's bind address, port and advertised URL come from the
+PIXIT (``[pixit.harness.<name>]``: ``bind``, ``port``, ``url``), so a product on another host can reach them.
+Defaults: 127.0.0.1 and an ephemeral port (the project's tests and CI stay on loopback)."""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from harness.profile_keys import ProfileError, check_keys
+from wire.serve import LOOPBACK, Served, TlsFiles, serve
+
+LISTENER_KEYS = ("bind", "port", "url")
+
+
+@dataclass(frozen=True)
+class Listener:
+    bind: str = LOOPBACK
+    port: int = 0  # 0: an ephemeral port (only useful when the SUT learns the URL per run, e.g. a callback URI)
+    url: str = ""  # the advertised base URL ("" = https://{bind}:{port})
+
+    def base_url(self, scheme: str = "https") -> str:
+        if self.url:
+            return self.url.rstrip("/")
+        host = f"[{self.bind}]" if ":" in self.bind else self.bind
+        return f"{scheme}://{host}:{self.port}"
+
+
+def parse_listener(table: Any, where: str, default_bind: str = LOOPBACK) -> Listener:
+    if table is None:
+        return Listener(bind=default_bind)
+    if not isinstance(table, dict):
+        raise ProfileError(f"{where}: expected a table with {', '.join(LISTENER_KEYS)}")
+    check_keys(table, LISTENER_KEYS, where)
+    bind, port, url = table.get("bind", default_bind), table.get("port", 0), table.get("url", "")
+    if not isinstance(bind, str) or not bind:
+        raise ProfileError(f"{where}.bind: expected an address, got {bind!r}")
+    if not isinstance(port, int) or isinstance(port, bool) or not 0 <= port <= 65535:
+        raise ProfileError(f"{where}.port: expected 0-65535, got {port!r}")
+    if not isinstance(url, str) or (url and not url.startswith(("https://", "http://"))):
+        raise ProfileError(f"{where}.url: not an http(s) URL: {url!r}")
+    return Listener(bind, port, url)
+
+
+@contextmanager
+def listen(app: Any, tls: TlsFiles | None, listener: Listener, name: str) -> Iterator[Served]:
+    """Serve ``app`` where ``listener`` says; a port in use is a one-line error naming the listener."""
+    try:
+        with serve(app, tls, name=name, host=listener.bind, port=listener.port, url=listener.url) as served:
+            yield served
+    except RuntimeError as exc:
+        if "could not listen" in str(exc):
+            raise ProfileError(f"pixit.harness.{name}: {exc}") from None
+        raise
+
+
+def free_port(host: str = LOOPBACK) -> int:
+    """A port free right now on ``host`` (for environments made for one embedded run)."""
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as sock:
+        sock.bind((host, 0))
+        return int(sock.getsockname()[1])

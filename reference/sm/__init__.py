@@ -1,0 +1,1 @@
+"""The reference Security Manager: the embedded default SUT of ``nfvct run --role sm``."""
