@@ -11,6 +11,7 @@ from typing import Any
 import httpx
 from cryptography import x509
 
+from harness.listeners import Listener
 from harness.profile import Profile
 from harness.trace import Trace
 from simulators.vnfm import VnfmClient
@@ -40,19 +41,23 @@ class RunContext:
     profile: Profile
     trace: Trace
     rng: random.Random
-    vnfm: VnfmClient
+    vnfm: VnfmClient | None
     vnfm2: VnfmClient | None
     ca_status: Any = None  # callable(serial) -> "good"/"revoked" when the CA is observable, else None
     intermediates: list[x509.Certificate] = field(default_factory=list)  # known CA intermediates (PIXIT)
     counter: int = 0
     seen_nonces: set[bytes] = field(default_factory=set)  # senderNonces of every CMP message so far
     issued: list[IssuedCert] = field(default_factory=list)  # every certificate obtained, in order
-    embedded: bool = False  # the SUT is the embedded reference (its faults, and the simulators', are in `faults`)
-    faults: frozenset[str] = frozenset()
-    workdir: Path | None = None  # scratch directory of the run (embedded runs only)
+    faults: frozenset[str] = frozenset()  # the harness actors' own named faults (simulators/faults.py)
+    harness_dir: Path | None = None  # the environment's harness/ folder (identities of the harness's actors)
     acme: Any = None  # simulators.acme.actors.AcmeActors when the profile has [pixit.acme]
     direct: Any = None  # simulators.direct.actors.DirectActors when the SUT's direct mode is under test
     sm: Any = None  # scenarios.sm_common.SmSetup when the SUT is a Security Manager
+
+    def listener(self, name: str) -> Listener:
+        """Where the harness actor ``name`` listens (pixit.harness.<name>; default: loopback, ephemeral)."""
+        harness = getattr(self.profile.pixit, "harness", None)
+        return harness.listeners.get(name, Listener()) if harness is not None else Listener()
 
     def fresh_vnfci(self, cert_type: str) -> tuple[str, dict[str, Any]]:
         """A new VNFCI identifier and the certificateData to register for it."""

@@ -26,6 +26,7 @@ Example (every key documented in README.md, "The profile format"):
 
 from __future__ import annotations
 
+import dataclasses
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,12 +34,11 @@ from typing import Any
 
 from cryptography import x509
 
+from harness.listeners import Listener, parse_listener
+from harness.profile_keys import ProfileError, check_keys
+
 CERT_TYPES = ("VNFCI_certificate", "VNF_OAM_certificate")
 URL_NAMES = {"VNFCI_certificate": "vnfc-certificates", "VNF_OAM_certificate": "vnfoam-certificates"}
-
-
-class ProfileError(ValueError):
-    pass
 
 
 @dataclass(frozen=True)
@@ -89,6 +89,24 @@ class AcmePixit:
     ca_trust_anchors: tuple[Path, ...] = ()  # anchors for the issued MANO certificates (default: pixit's)
 
 
+HARNESS_LISTENERS = ("ca1", "notify", "alpn", "vnfm_lcm", "attestation", "vnfci", "direct_cmp")
+
+
+@dataclass(frozen=True)
+class HarnessPixit:
+    """The harness's own actors as the SUT must reach them: the environment `nfvct init` wrote (its harness/
+    folder: identities, the CA-1 hierarchy, the token authority key) and every listener's bind/port/url."""
+
+    directory: Path
+    listeners: dict[str, Listener] = field(default_factory=dict)  # name (HARNESS_LISTENERS) -> listener
+
+    def file(self, name: str) -> Path:
+        return self.directory / name
+
+    def has(self, listener: str) -> bool:
+        return listener in self.listeners
+
+
 @dataclass(frozen=True)
 class Pixit:
     api_root: str
@@ -114,13 +132,20 @@ class Pixit:
     short_lived_seconds: float = 0.0
     cert_profile: Path | None = None  # certificate profile JSON for the C.6 checks (default: IFA026 table C.6-1)
     acme: AcmePixit | None = None  # ACME for NFV-MANO certificates; None: the C.4 scenarios are NOT APPLICABLE
+    sut_client_ca: Path | None = None  # trust anchor of the SUT's client certificates (default: server_ca)
+    ca_certificates: tuple[Path, ...] = ()  # issuing CA certificates of what the SUT issues (C.6 AKI checks)
+    harness: HarnessPixit | None = None  # the harness's actors (None: none the SUT must reach, e.g. a CMP server)
+
+    @property
+    def client_ca(self) -> Path:
+        return self.sut_client_ca or self.server_ca
 
 
 @dataclass(frozen=True)
 class Profile:
     name: str
     pics: Pics
-    pixit: Pixit
+    pixit: Any  # Pixit (role CMF) or harness.profile_sm.SmPixit (role SM)
     source: str = ""  # file path, or "embedded reference CMF"
 
     def anchors(self) -> list[x509.Certificate]:
@@ -151,6 +176,7 @@ def _path(base: Path, value: str, where: str) -> Path:
 
 
 def _identity(table: dict[str, Any], base: Path, where: str) -> Identity:
+    check_keys(table, ("cert", "key"), where)
     return Identity(
         cert=_path(base, _get(table, "cert", str, where), f"{where}.cert"),
         key=_path(base, _get(table, "key", str, where), f"{where}.key"),
@@ -182,6 +208,7 @@ def _acme(table: dict[str, Any] | None, base: Path) -> AcmePixit | None:
     if table is None:
         return None
     where = "pixit.acme"
+    check_keys(table, _names(AcmePixit), where)
     return AcmePixit(
         directory=_get(table, "directory", str, where),
         server_ca=_path(base, table["server_ca"], f"{where}.server_ca") if "server_ca" in table else None,
@@ -196,20 +223,43 @@ def _acme(table: dict[str, Any] | None, base: Path) -> AcmePixit | None:
     )
 
 
+def _names(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in dataclasses.fields(cls))
+
+
+def _harness(table: dict[str, Any] | None, base: Path) -> HarnessPixit | None:
+    if table is None:
+        return None
+    where = "pixit.harness"
+    check_keys(table, ("directory", *HARNESS_LISTENERS), where)
+    directory = (base / _get(table, "directory", str, where)).resolve()
+    if not (directory / "mano_root.crt").is_file():
+        raise ProfileError(f"{where}.directory: {directory} is not an `nfvct init` environment's harness folder "
+                           "(no mano_root.crt)")
+    listeners = {name: parse_listener(table[name], f"{where}.{name}") for name in HARNESS_LISTENERS if name in table}
+    return HarnessPixit(directory, listeners)
+
+
 def load_profile(path: Path) -> Profile:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError) as exc:
         raise ProfileError(f"{path}: {exc}") from exc
     base = path.parent
+    check_keys(data, ("sut", "pics", "pixit"), "profile")
     sut = _get(data, "sut", dict, "profile", {})
+    check_keys(sut, ("name", "role"), "sut")
+    role = _get(sut, "role", str, "sut", "CMF")
+    name = _get(sut, "name", str, "sut", path.stem)
+    if role == "SM":
+        from harness.profile_sm import parse_sm
+        return parse_sm(data, base, name, str(path))
+    if role != "CMF":
+        raise ProfileError(f"sut.role: {role!r} is not one of CMF, SM")
     pics_t = _get(data, "pics", dict, "profile", {})
     pixit_t = _get(data, "pixit", dict, "profile")
-    role = _get(sut, "role", str, "sut", "CMF")
-    if role != "CMF":
-        raise ProfileError(f"sut.role: {role!r} is not supported in a profile yet (supported: CMF); a Security Manager "
-                           "runs as the embedded reference only (`nfvct run --role sm`): the harness's NFVO/VIM "
-                           "listeners use ephemeral ports and a fresh PKI per run")
+    check_keys(pics_t, tuple(n for n in _names(Pics) if n != "role"), "pics")
+    check_keys(pixit_t, _names(Pixit), "pixit")
     pics = Pics(
         role=role,
         cert_types=_cert_types(_get(pics_t, "cert_types", list, "pics", list(CERT_TYPES)), "pics.cert_types"),
@@ -255,8 +305,13 @@ def load_profile(path: Path) -> Profile:
         short_lived_seconds=_get(pixit_t, "short_lived_seconds", float, "pixit", 0.0),
         cert_profile=_path(base, pixit_t["cert_profile"], "pixit.cert_profile") if "cert_profile" in pixit_t else None,
         acme=_acme(_get(pixit_t, "acme", dict, "pixit", None), base),
+        sut_client_ca=_path(base, pixit_t["sut_client_ca"], "pixit.sut_client_ca") if "sut_client_ca" in pixit_t
+        else None,
+        ca_certificates=tuple(_path(base, p, "pixit.ca_certificates")
+                              for p in _get(pixit_t, "ca_certificates", list, "pixit", [])),
+        harness=_harness(_get(pixit_t, "harness", dict, "pixit", None), base),
     )
     for url, key in ((pixit.api_root, "api_root"), (pixit.cmp_base, "cmp_base")):
         if not url.startswith(("https://", "http://")):
             raise ProfileError(f"pixit.{key}: not an http(s) URL: {url!r}")
-    return Profile(name=_get(sut, "name", str, "sut", path.stem), pics=pics, pixit=pixit, source=str(path))
+    return Profile(name=name, pics=pics, pixit=pixit, source=str(path))

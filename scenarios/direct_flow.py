@@ -23,7 +23,8 @@ QUIET = 0.5  # how long to watch for something that must not happen
 
 def actors_of(ctx: RunContext) -> DirectActors:
     if ctx.direct is None:
-        raise PreconditionFailed("direct mode is not under test in this run")
+        raise PreconditionFailed("direct mode is claimed but the profile configures no direct-mode actors "
+                                 "(pixit.harness: ca1, vnfm_lcm, attestation, vnfci, direct_cmp)")
     return ctx.direct
 
 

@@ -10,11 +10,13 @@ to an HMEE) is not replayed in this release.
 from __future__ import annotations
 
 import socket
+import tempfile
 import ssl
 import time
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from functools import partial
+from pathlib import Path
 
 import httpx
 from cryptography import x509
@@ -37,9 +39,9 @@ MAX_ATTEMPTS, RETENTION = 2, 0.5  # the simulated VNFM's configuration (Vnfm.Sc.
 
 
 def _embedded_only(ctx: RunContext) -> str | None:
-    if not ctx.embedded or ctx.workdir is None:
+    if ctx.harness_dir is None:
         return ("the CMF is not involved in this use case: it replays the harness's simulated VNFM, VIM and VNFI, "
-                "run against the embedded references to see it")
+                "which need an `nfvct init` environment (pixit.harness)")
     if not ctx.profile.pics.delegation_mode:
         return "the PICS does not claim delegation mode"
     return None
@@ -88,15 +90,16 @@ def _installing(ctx: RunContext, rec: Recorder, cert_type: str, receiver: str,
                 channel: str) -> Iterator[tuple[str, Obtained, list[str], KeyStore, InstallSimulators, str, httpx.Client]]:
     """Pre-conditions met (credentials obtained, held by the VNFM's key store), the VIM/VNFI served, the VNFM's
     client to ``receiver``: (vnfci, obtained, chain, VNFM key store, simulators, their base URL, client)."""
-    assert ctx.workdir is not None
+    assert ctx.harness_dir is not None
     rec.step("pre-condition")
     vnfci, obtained, key_pem, chain = _credentials(ctx, rec, cert_type)
     vnfm_keys = KeyStore(MAX_ATTEMPTS, RETENTION, keep_forever="vnfm-keeps-key" in ctx.faults)
     vnfm_keys.put(vnfci, key_pem)
-    pki = ctx.workdir / "pki"
+    pki = ctx.harness_dir
     with ExitStack() as stack:
-        sims, base = start_install_simulators(stack, ctx.workdir, TlsFiles(
-            pki / "ca_server.crt", pki / "ca_server.key", pki / "mano_root.crt"), ctx.faults)
+        scratch = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="nfvct-install-")))
+        sims, base = start_install_simulators(stack, scratch, TlsFiles(
+            pki / "ca1.crt", pki / "ca1.key", pki / "mano_root.crt"), ctx.faults)
         yield vnfci, obtained, chain, vnfm_keys, sims, base, stack.enter_context(_client(ctx, receiver, channel))
 
 
@@ -154,8 +157,8 @@ def run_after_instantiation(ctx: RunContext, rec: Recorder) -> None:
 
 
 def _client(ctx: RunContext, receiver: str, channel: str) -> httpx.Client:
-    assert ctx.workdir is not None
-    context = ssl.create_default_context(cafile=str(ctx.workdir / "pki" / "mano_root.crt"))
+    assert ctx.harness_dir is not None
+    context = ssl.create_default_context(cafile=str(ctx.harness_dir / "mano_root.crt"))
     context.load_cert_chain(str(ctx.profile.pixit.vnfm.cert), str(ctx.profile.pixit.vnfm.key))
     return httpx.Client(verify=context, timeout=ctx.profile.pixit.timeout,
                         event_hooks=trace_hooks(ctx.trace, "VNFM", receiver, channel))

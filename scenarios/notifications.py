@@ -50,7 +50,8 @@ def _events_claimed(ctx: RunContext) -> str | None:
 @contextmanager
 def _endpoint(ctx: RunContext) -> Iterator[NotificationEndpoint]:
     pixit = ctx.profile.pixit
-    with notification_endpoint(ctx.trace, pixit.vnfm.cert, pixit.vnfm.key, pixit.server_ca) as endpoint:
+    with notification_endpoint(ctx.trace, pixit.vnfm.cert, pixit.vnfm.key, pixit.client_ca,
+                               ctx.listener("notify")) as endpoint:
         yield endpoint
 
 

@@ -25,7 +25,8 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from harness.trace import Trace
-from wire.serve import TlsFiles, serve
+from harness.listeners import Listener, listen
+from wire.serve import TlsFiles
 
 CHANNEL = "Cm-Vnfm Notify / HTTPS"
 
@@ -115,10 +116,12 @@ class NotificationEndpoint:
 
 
 @contextmanager
-def notification_endpoint(trace: Trace, cert: Any, key: Any, client_ca: Any) -> Iterator[NotificationEndpoint]:
-    """Serve the endpoint on 127.0.0.1 over TLS with the VNFM's certificate; the CMF's client certificate is
-    requested (authType TLS_CERT) and recorded, not required, so that its absence is observable."""
+def notification_endpoint(trace: Trace, cert: Any, key: Any, client_ca: Any,
+                          where: Listener | None = None) -> Iterator[NotificationEndpoint]:
+    """Serve the endpoint where ``where`` says (default: 127.0.0.1, ephemeral) over TLS with the VNFM's
+    certificate; the CMF's client certificate is requested (authType TLS_CERT) and recorded, not required, so
+    that its absence is observable."""
     endpoint = NotificationEndpoint(trace)
-    with serve(endpoint.app(), TlsFiles(cert, key, client_ca, "optional"), name="vnfm-notify") as served:
+    with listen(endpoint.app(), TlsFiles(cert, key, client_ca, "optional"), where or Listener(), "notify") as served:
         endpoint.base_url = served.base_url
         yield endpoint

@@ -20,7 +20,9 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
-PrivateKey = ec.EllipticCurvePrivateKey
+from wire.credentials import Issued, PrivateKey, new_key
+
+__all__ = ["Issued", "PrivateKey", "new_key"]
 
 
 def _name(cn: str, org: str = "NFVCT Test") -> x509.Name:
@@ -31,36 +33,6 @@ def _name(cn: str, org: str = "NFVCT Test") -> x509.Name:
             x509.NameAttribute(NameOID.COMMON_NAME, cn),
         ]
     )
-
-
-def new_key() -> PrivateKey:
-    return ec.generate_private_key(ec.SECP256R1())
-
-
-@dataclass(frozen=True)
-class Issued:
-    """A certificate, its key, and the chain above it (issuer first, root last)."""
-
-    cert: x509.Certificate
-    key: PrivateKey
-    chain: tuple[x509.Certificate, ...] = ()
-
-    @property
-    def name(self) -> x509.Name:
-        return self.cert.subject
-
-    def cert_pem(self) -> bytes:
-        return self.cert.public_bytes(serialization.Encoding.PEM)
-
-    def chain_pem(self) -> bytes:
-        return b"".join(c.public_bytes(serialization.Encoding.PEM) for c in (self.cert, *self.chain))
-
-    def key_pem(self) -> bytes:
-        return self.key.private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        )
 
 
 def _ski(key: PrivateKey) -> x509.SubjectKeyIdentifier:

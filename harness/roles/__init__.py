@@ -4,7 +4,7 @@ The runner has one loop for every role (harness/runner.py)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Protocol
@@ -29,9 +29,9 @@ class Role(Protocol):
         ...
 
     def context(self, profile: Profile, trace: Trace, seed: int, faults: frozenset[str],
-                emit: Callable[[Event], None]) -> AbstractContextManager[RunContext]:
-        """Start every harness actor the role's use cases need, from the profile (``faults``: the actors' own
-        named faults), and hand the scenarios a context."""
+                emit: Callable[[Event], None], selected: Sequence[Scenario] = ()) -> AbstractContextManager[RunContext]:
+        """Start every harness actor the ``selected`` use cases need, from the profile (``faults``: the actors'
+        own named faults), and hand the scenarios a context."""
         ...
 
 

@@ -21,7 +21,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from wire import cmp, sol013
-from simulators.pki import new_key
+from wire.credentials import new_key
 from reference.cmf.ca_client import CaClient, CaError, CaIssued
 from reference.cmf.config import URL_NAME, RefCmfConfig
 from reference.cmf.notifier import Notifier

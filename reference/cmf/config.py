@@ -7,7 +7,7 @@ from pathlib import Path
 
 from cryptography import x509
 
-from simulators.pki import Issued
+from wire.credentials import Issued
 
 URL_NAME = {"vnfc-certificates": "VNFCI_certificate", "vnfoam-certificates": "VNF_OAM_certificate"}
 CERT_TYPES = tuple(URL_NAME.values())

@@ -23,6 +23,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 CALLBACK = "/callbacks/vnflcm/v2/notifications"
+SUBSCRIBE_RETRY, SUBSCRIPTION_RECHECK = 0.2, 2.0  # seconds
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,7 @@ class DirectAgent:
     config: DirectConfig
     faults: frozenset[str]
     callback_url: str = ""
+    subscription: str = ""  # URL of the subscription held at the VNFM ("" = none yet)
     known: dict[str, dict[str, str]] = field(default_factory=dict)  # vnfInstanceId -> vnfcId -> vduId
     _queue: queue.Queue[dict[str, Any]] = field(default_factory=queue.Queue)
     _stop: threading.Event = field(default_factory=threading.Event)
@@ -80,14 +82,25 @@ class DirectAgent:
         return httpx.Client(verify=self._tls, timeout=self.config.timeout, headers={"Version": "2.0.0"})
 
     def start(self, callback_url: str) -> None:
+        """Subscribe in the background: the VNFM may come later (out of process it runs only while the harness
+        runs) or forget the subscription (a restarted VNFM); the agent re-subscribes then."""
         self.callback_url = callback_url
-        with self._client() as client:
-            client.post(f"{self.config.vnfm_api}/subscriptions", json={
-                "filter": {"notificationTypes": ["VnfLcmOperationOccurrenceNotification"],
-                           "operationStates": ["COMPLETED"]},
-                "callbackUri": callback_url})
         self._thread = threading.Thread(target=self._loop, name="refcmf-direct", daemon=True)
         self._thread.start()
+
+    def _ensure_subscribed(self, client: httpx.Client) -> None:
+        if self.subscription:
+            if client.get(self.subscription).status_code != 404:
+                return
+            self.subscription = ""
+        response = client.post(f"{self.config.vnfm_api}/subscriptions", json={
+            "filter": {"notificationTypes": ["VnfLcmOperationOccurrenceNotification"],
+                       "operationStates": ["COMPLETED"]},
+            "callbackUri": self.callback_url})
+        if response.status_code == 201:
+            location = response.headers.get("location", "")
+            self.subscription = str(response.url.join(location)) if location else \
+                f"{self.config.vnfm_api}/subscriptions/{response.json().get('id', '')}"
 
     def close(self) -> None:
         self._stop.set()
@@ -95,8 +108,17 @@ class DirectAgent:
             self._thread.join(timeout=3)
 
     def _loop(self) -> None:
-        deadline = time.monotonic() + 3600  # bounded: a run never lasts an hour
+        deadline = time.monotonic() + 86400  # bounded: a served reference is restarted at least daily
+        next_check = 0.0
         while not self._stop.is_set() and time.monotonic() < deadline:
+            if time.monotonic() >= next_check:
+                wait = SUBSCRIPTION_RECHECK  # the VNFM answered (a refusal too: no retry storm)
+                try:
+                    with self._client() as client:
+                        self._ensure_subscribed(client)
+                except (httpx.HTTPError, ValueError):
+                    wait = SUBSCRIBE_RETRY  # the VNFM is not there (yet): try again soon
+                next_check = time.monotonic() + wait
             try:
                 note = self._queue.get(timeout=0.1)
             except queue.Empty:

@@ -36,6 +36,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from reference.sm.subscriptions import Keeper, Wanted
+
 POLICY = {"firewall": "default-deny-inbound", "allowedPeers": ["ns-internal"], "logging": "security-events"}
 
 
@@ -58,6 +60,8 @@ class RefSmConfig:
     faults: frozenset[str] = frozenset()
     history_seconds: int = 86400
     silent_seconds: float = 4.0  # how long the approval-silent fault holds a request (bounded)
+    retry_seconds: float = 0.3  # subscribing while NFV-MANO is unreachable
+    check_seconds: float = 2.0  # looking up a held subscription (made again when gone)
 
 
 @dataclass
@@ -67,6 +71,9 @@ class ReferenceSm:
     _queue: "queue.Queue[tuple[str, str, dict[str, Any]]]" = field(default_factory=queue.Queue)
     _stop: threading.Event = field(default_factory=threading.Event)
     _clients: dict[str, httpx.Client] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+    _threads: list[threading.Thread] = field(default_factory=list)
+    _keeper: Keeper | None = None
 
     def has(self, fault: str) -> bool:
         return fault in self.config.faults
@@ -86,40 +93,59 @@ class ReferenceSm:
         ])
 
     def client(self, name: str) -> httpx.Client:
-        if name not in self._clients:
-            b = self.binding(self.config.bindings[0].name if self.has("sm-shared-credential") else name)
-            context = ssl.create_default_context(cafile=str(self.config.mano_trust))
-            context.load_cert_chain(str(b.cert), str(b.key))
-            self._clients[name] = httpx.Client(verify=context, timeout=5.0)
-        return self._clients[name]
+        with self._lock:
+            if self._stop.is_set():
+                raise RuntimeError("the SM is stopping")
+            if name not in self._clients:
+                b = self.binding(self.config.bindings[0].name if self.has("sm-shared-credential") else name)
+                context = ssl.create_default_context(cafile=str(self.config.mano_trust))
+                context.load_cert_chain(str(b.cert), str(b.key))
+                self._clients[name] = httpx.Client(verify=context, timeout=5.0)
+            return self._clients[name]
 
-    def start(self, base_url: str) -> None:
-        self.base_url = base_url
-        threading.Thread(target=self._work, name="nfvct-refsm", daemon=True).start()
+    def wanted(self, base_url: str) -> list[Wanted]:
+        """Every set: NS LCM notifications (Sc-Or) and VIM alarms (Sc-Vi), callbacks on the SM's own listener."""
+        out = []
         for b in self.config.bindings:
             if not (self.has("sm-passive-no-subscribe") and b.mode == "passive"):
-                self._post(b.name, b.nfvo_api + "/nslcm/v2/subscriptions", {
+                out.append(Wanted(b.name, b.nfvo_api + "/nslcm/v2/subscriptions", {
                     "callbackUri": f"{base_url}/sm/v1/{b.name}/lcm",
-                    "filter": {"notificationTypes": ["NsLcmOperationOccurrenceNotification"]}})
-            self._post(b.name, b.vim_api + "/telemetry/v1/subscriptions", {
+                    "filter": {"notificationTypes": ["NsLcmOperationOccurrenceNotification"]}}))
+            out.append(Wanted(b.name, b.vim_api + "/telemetry/v1/subscriptions", {
                 "callbackUri": f"{base_url}/sm/v1/{b.name}/alarms",
-                "filter": {"eventTypes": ["INTEGRITY_VIOLATION", "PERSISTENCE_SUSPECTED"]}})
+                "filter": {"eventTypes": ["INTEGRITY_VIOLATION", "PERSISTENCE_SUSPECTED"]}}))
+        return out
+
+    def start(self, base_url: str) -> None:
+        """React to events, and subscribe in the background (NFV-MANO need not be up yet)."""
+        self.base_url = base_url
+        worker = threading.Thread(target=self._work, name="nfvct-refsm", daemon=True)
+        worker.start()
+        self._threads.append(worker)
+        self._keeper = Keeper(self.wanted(base_url), self.client, self._stop, self.config.retry_seconds,
+                              self.config.check_seconds)
+        self._keeper.start()
 
     def stop(self) -> None:
         self._stop.set()
-        for c in self._clients.values():
-            c.close()
+        if self._keeper is not None:
+            self._keeper.join(6.0)
+        for thread in self._threads:
+            thread.join(1.0)
+        with self._lock:
+            for c in self._clients.values():
+                c.close()
 
     def _post(self, name: str, url: str, body: Any) -> httpx.Response | None:
         try:
             return self.client(name).post(url, json=body)
-        except httpx.HTTPError:
+        except (httpx.HTTPError, RuntimeError):
             return None
 
     def _get(self, name: str, url: str, **params: str) -> Any:
         try:
             response = self.client(name).get(url, params=params or None)
-        except httpx.HTTPError:
+        except (httpx.HTTPError, RuntimeError):
             return None
         if response.status_code != 200:
             return None
@@ -142,7 +168,7 @@ class ReferenceSm:
                 continue
             try:
                 (self._on_lcm if kind == "lcm" else self._on_alarm)(self.binding(name), body)
-            except (httpx.HTTPError, KeyError, TypeError, ValueError, StopIteration):
+            except (httpx.HTTPError, RuntimeError, KeyError, TypeError, ValueError, StopIteration):
                 continue  # one malformed event or unreachable peer: the SM goes on with the next
 
     # -- reactions ---------------------------------------------------------------------------------------------------
@@ -238,7 +264,7 @@ class ReferenceSm:
         try:
             self.client(b.name).patch(f"{b.nfvo_api}/vnfpkgm/v2/vnf_packages/{pkg_id}",
                                       json={"operationalState": "DISABLED"})
-        except httpx.HTTPError:
+        except (httpx.HTTPError, RuntimeError):
             pass
 
     def _host(self, b: SmBindingConfig, mode: str, host_id: str) -> None:

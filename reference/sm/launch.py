@@ -1,40 +1,47 @@
-"""Start the reference SM against the harness's NFVO and VIM: its listener on 127.0.0.1 (callbacks and approvals,
-mutual TLS), its subscriptions on every interface set, and the NFVO told where to ask for approvals."""
+"""Start the reference SM from its own settings file (``sm.toml``, reference/sm/settings.py): its listener
+(callbacks and approvals, mutual TLS with the NFV-MANO root) where the settings say, and its subscriptions on every
+interface set, kept alive in the background (NFV-MANO need not be up yet). The reference SM knows NFV-MANO only
+by the URLs and trust anchor in its settings: it never starts, wires or imports a harness actor."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
 from reference.sm.agent import ReferenceSm, RefSmConfig, SmBindingConfig
 from reference.sm.faults import BY_NAME
+from reference.sm.settings import SmSettings, load_settings
 from wire.serve import TlsFiles, serve
-from simulators.sm.actors import SUB_SM, SmActors
 
 
 @dataclass(frozen=True)
 class RunningSm:
     sm: ReferenceSm
-    base_url: str
+    base_url: str  # where its callbacks and approvals are ({base_url}/sm/v1/{set}/...)
+    settings: SmSettings
+
+
+def config_of(settings: SmSettings, faults: frozenset[str]) -> RefSmConfig:
+    bindings = tuple(SmBindingConfig(s.name, s.mode, s.nfvo, s.vim, s.cert, s.key, master=s.master)
+                     for s in settings.sets)
+    return RefSmConfig(bindings, settings.mano_trust, settings.security_vnfd, faults,
+                       retry_seconds=settings.retry_seconds, check_seconds=settings.check_seconds)
 
 
 @contextmanager
-def run_reference_sm(actors: SmActors, faults: frozenset[str] = frozenset()) -> Iterator[RunningSm]:
+def run_reference_sm(settings: Path | SmSettings, faults: frozenset[str] = frozenset()) -> Iterator[RunningSm]:
     unknown = sorted(set(faults) - set(BY_NAME))
     if unknown:
         raise ValueError(f"unknown reference SM fault(s): {', '.join(unknown)} (see `nfvct faults --role sm`)")
-    bindings = tuple(SmBindingConfig(b.name, b.mode, actors.nfvo.base_urls[b.name], actors.vim.base_urls[b.name],
-                                     *actors.credentials[b.name], master=b.master)
-                     for b in actors.bindings.values() if b.name != SUB_SM)
-    sm = ReferenceSm(RefSmConfig(bindings, actors.mano_trust, actors.security_vnfd, faults))
-    cert, key = actors.sm_server
-    with serve(sm.app(), TlsFiles(cert, key, actors.mano_trust, "required"), name="reference-sm") as served:
-        for b in bindings:
-            if b.mode == "fully-active":
-                actors.nfvo.approval_urls[b.name] = f"{served.base_url}/sm/v1/{b.name}/approvals"
+    settings = load_settings(settings) if isinstance(settings, Path) else settings
+    sm = ReferenceSm(config_of(settings, frozenset(faults)))
+    tls = TlsFiles(settings.cert, settings.key, settings.mano_trust, "required")
+    with serve(sm.app(), tls, name="reference-sm", host=settings.bind, port=settings.port,
+               url=settings.url) as served:
         sm.start(served.base_url)
         try:
-            yield RunningSm(sm, served.base_url)
+            yield RunningSm(sm, served.base_url, settings)
         finally:
             sm.stop()

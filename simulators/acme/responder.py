@@ -22,6 +22,7 @@ from cryptography.x509.oid import NameOID
 from pyasn1.codec.der import encoder as der_encoder
 from pyasn1.type import univ
 
+from harness.profile_keys import ProfileError
 from harness.trace import Trace
 from wire.acme import ACME_IDENTIFIER_OID, ACME_TLS_ALPN
 from wire.serve import LOOPBACK
@@ -55,12 +56,16 @@ def challenge_cert(fqdn: str, key_auth: str) -> tuple[bytes, bytes]:
 class TlsAlpnResponder:
     """Serves on 127.0.0.1:``port`` (0: ephemeral) until closed; one connection at a time, bounded."""
 
-    def __init__(self, trace: Trace | None = None, *, port: int = 0, actor: str = "MANO entity") -> None:
+    def __init__(self, trace: Trace | None = None, *, port: int = 0, actor: str = "MANO entity",
+                 host: str = LOOPBACK) -> None:
         self.trace, self.actor = trace, actor
         self.probes: list[ProbeSeen] = []
         self._contexts: dict[str, ssl.SSLContext] = {}
         self._tmp = tempfile.TemporaryDirectory(prefix="nfvct-alpn-")
-        self._sock = socket.create_server((LOOPBACK, port))
+        try:
+            self._sock = socket.create_server((host, port))
+        except OSError as exc:
+            raise ProfileError(f"pixit.harness.alpn: could not listen on {host}:{port}: {exc.strerror}") from None
         self._sock.settimeout(0.2)
         self.port = self._sock.getsockname()[1]
         self._stop = threading.Event()

@@ -9,15 +9,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from simulators.ca import CaSimulator
 from simulators.direct.attestation import AttestationService
 from simulators.direct.ca_direct import DirectCa
 from simulators.direct.inventory import Inventory
 from simulators.direct.vnfci import VnfciConfigServer
 from simulators.direct.vnfm_lcm import VnfmLcm
-from simulators.pki import TestPki, make_entity
-from wire.serve import TlsFiles, serve
+from harness.listeners import listen
+from harness.profile import HarnessPixit
 from harness.trace import Trace
+from wire.serve import TlsFiles
 
 # The operator's identity policy (IFA026 C.2.1.1.4 pre-condition 3: "established by the service provider"):
 # VDU -> the identities each of its VNFCIs gets, (name, certificate type). The CMF is configured with the same.
@@ -60,36 +60,27 @@ class DirectActors:
 
 
 @contextmanager
-def run_direct_actors(pki: TestPki, workdir: Path, trace: Trace, seed: int) -> Iterator[DirectActors]:
-    files = pki.write(workdir / "pki")
-    own = workdir / "direct"
-    own.mkdir(parents=True, exist_ok=True)
+def run_direct_actors(harness: HarnessPixit, ca: DirectCa, ca1_url: str, sut_client_ca: Path, sut_server_ca: Path,
+                      trace: Trace, seed: int) -> Iterator[DirectActors]:
+    """The VNFM (VNF LCM), the CA's CMP endpoint, the VNFCIs' configuration endpoint and the attestation service,
+    where the profile's pixit.harness listeners say; CA-1 (``ca``) is served by the caller."""
+    h = harness.file
+    trust = str(h("mano_root.crt"))
 
-    def tls(cn: str) -> TlsFiles:
-        issued = make_entity(pki.mano_ca, cn, dns=("localhost",), ips=("127.0.0.1",))
-        cert, key = own / f"{cn}.crt", own / f"{cn}.key"
-        cert.write_bytes(issued.chain_pem())
-        key.write_bytes(issued.key_pem())
-        key.chmod(0o600)
-        return TlsFiles(cert, key, files["mano_root.crt"], "required")
+    def tls(name: str, client_auth: str = "required") -> TlsFiles:
+        return TlsFiles(h(f"{name}.crt"), h(f"{name}.key"), sut_client_ca, client_auth)
 
-    trust = str(files["mano_root.crt"])
-    vnfm = VnfmLcm(Inventory(seed), trace, (str(files["vnfm.crt"]), str(files["vnfm.key"])), trust)
-    ca = DirectCa(CaSimulator(issuing=pki.issuing, trace=None), trace, pki.operator_root.cert)
+    vnfm = VnfmLcm(Inventory(seed), trace, (str(h("vnfm.crt")), str(h("vnfm.key"))), str(sut_server_ca))
     vnfci = VnfciConfigServer(trace)
     attestation = AttestationService(trace)
+    where = harness.listeners
     with ExitStack() as stack:
-        vnfm.base_url = stack.enter_context(serve(vnfm.app(), TlsFiles(files["vnfm.crt"], files["vnfm.key"],
-                                                                       files["mano_root.crt"]), name="vnfm-lcm")).base_url
-        ca1 = stack.enter_context(serve(ca.ca1_app(), TlsFiles(files["ca_server.crt"], files["ca_server.key"],
-                                                               files["mano_root.crt"]), name="ca-direct"))
-        cmp = stack.enter_context(serve(ca.cmp_app(), TlsFiles(files["ca_server.crt"], files["ca_server.key"], None,
-                                                               "none"), name="ca-cmp"))
-        ca.cmp_base_url = cmp.base_url
-        ca.ca.base_url = ca1.base_url
-        vnfci.base_url = stack.enter_context(serve(vnfci.app(), tls("vnfci-host.nfvct.test"), name="vnfci")).base_url
-        attestation.base_url = stack.enter_context(serve(attestation.app(), tls("attestation.nfvct.test"),
-                                                         name="attestation")).base_url
-        actors = DirectActors(vnfm, ca, vnfci, attestation, trust, ca1.base_url)
+        vnfm.base_url = stack.enter_context(listen(vnfm.app(), tls("vnfm"), where["vnfm_lcm"], "vnfm_lcm")).base_url
+        ca.cmp_base_url = stack.enter_context(listen(ca.cmp_app(), TlsFiles(h("ca1.crt"), h("ca1.key"), None, "none"),
+                                                     where["direct_cmp"], "direct_cmp")).base_url
+        vnfci.base_url = stack.enter_context(listen(vnfci.app(), tls("vnfci"), where["vnfci"], "vnfci")).base_url
+        attestation.base_url = stack.enter_context(listen(attestation.app(), tls("attestation"),
+                                                          where["attestation"], "attestation")).base_url
+        actors = DirectActors(vnfm, ca, vnfci, attestation, trust, ca1_url)
         stack.callback(actors.close)
         yield actors

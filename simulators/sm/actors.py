@@ -1,45 +1,31 @@
 """NFV-MANO as the harness plays it when the SUT is a Security Manager: the NFVO (Sc-Or) and the VIM (Sc-Vi), one
-listener each per SM interface set, on 127.0.0.1, with per-interface-set keys (IFA026 R2.1.70) and the SM
-credentials the operator issued per interface set (IFA033 Security.001/.006)."""
+listener each per SM interface set, where the profile says (``[pixit.sm.sets.<name>.nfvo|vim]``), with the
+environment's per-interface-set keys (IFA026 R2.1.70), accepting on each set only the SM credential the operator
+issued for it (IFA033 Security.001/.006, recognised by its fingerprint)."""
 
 from __future__ import annotations
 
 import ssl
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
+from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
 
+from harness.env_sm import init_sm, port_names
+from harness.listeners import free_port, listen
+from harness.profile_keys import ProfileError
+from harness.profile import load_profile
+from harness.profile_sm import SmPixit
 from harness.trace import Trace
-from simulators.pki import Issued, TestPki, make_entity, make_root
-from wire.serve import TlsFiles, serve
-from simulators.sm.approval import ApprovalAdapter, HttpApprovalAdapter
+from simulators.sm.approval import ApprovalAdapter, HttpApprovalAdapter, load_adapter
 from simulators.sm.common import Binding, fingerprint
 from simulators.sm.inventory import Inventory
 from simulators.sm.nfvo import Nfvo
 from simulators.sm.vim import Vim
-
-# The embedded run's trust domains and SM interface sets: one SM (the SUT) spans core, edge and lab in three
-# modes (R2.1.130) and is the master SM over the tenant domain, whose own sub-SM the harness simulates (5.1.3).
-BINDINGS: tuple[Binding, ...] = (
-    Binding("core", "semi-active", frozenset({"core"})),
-    Binding("edge", "fully-active", frozenset({"edge"})),
-    Binding("lab", "passive", frozenset({"lab"})),
-    Binding("master", "fully-active", frozenset({"tenant"}), master=True),
-    Binding("tenant", "semi-active", frozenset({"tenant"})),  # the simulated sub-SM's interface set
-)
-SUB_SM = "tenant"
-DOMAINS = ("core", "edge", "lab", "tenant")
-
-
-def _files(issued: Issued, directory: Path, name: str) -> tuple[Path, Path]:
-    cert, key = directory / f"{name}.crt", directory / f"{name}.key"
-    cert.write_bytes(issued.chain_pem())
-    key.write_bytes(issued.key_pem())
-    key.chmod(0o600)
-    return cert, key
+from wire.serve import TlsFiles
 
 
 @dataclass
@@ -48,11 +34,11 @@ class SmActors:
     vim: Vim
     inventory: Inventory
     bindings: dict[str, Binding]
-    credentials: dict[str, tuple[Path, Path]]  # binding -> the SM's client certificate and key (issued by the operator)
-    sm_server: tuple[Path, Path]  # TLS certificate and key for the SM's own listener (callbacks, approvals)
+    credentials: dict[str, tuple[Path, Path]]  # binding -> an SM credential and key the harness can present
     mano_trust: Path  # trust anchor of the NFVO's and VIM's certificates
     sm_trust: Path  # trust anchor of the SM credentials
     security_vnfd: str  # the VNFD of the security VNF (firewall) the operator on-boarded for insertion (R2.1.340)
+    sm_server: tuple[Path, Path] | None = None  # run_sm_actors only: the environment's reference SM server identity
 
     def tls_for(self, binding: str) -> ssl.SSLContext:
         """A client context with the given interface set's SM credential (the simulated sub-SM uses its own)."""
@@ -61,53 +47,81 @@ class SmActors:
         return context
 
 
+def _fingerprint(path: Path) -> str:
+    return fingerprint(x509.load_pem_x509_certificates(path.read_bytes())[0].public_bytes(Encoding.DER))
+
+
 @contextmanager
-def run_sm_actors(pki: TestPki, workdir: Path, trace: Trace, seed: int, *, approval_timeout: float = 3.0,
-                  adapter: ApprovalAdapter | None = None) -> Iterator[SmActors]:
-    own = workdir / "sm"
-    own.mkdir(parents=True, exist_ok=True)
-    mano_trust = own / "mano_root.crt"
-    mano_trust.write_bytes(pki.mano_root.cert_pem())
-    sm_ca = make_root("NFVCT SM Operator CA")
-    sm_trust = own / "sm_root.crt"
-    sm_trust.write_bytes(sm_ca.cert_pem())
-    loopback = {"dns": ("localhost",), "ips": ("127.0.0.1",)}
-    credentials: dict[str, tuple[Path, Path]] = {}
-    issued_for: dict[str, str] = {}
-    for b in BINDINGS:
-        cred = make_entity(sm_ca, f"sm-{b.name}.nfvct.test", server=False)
-        credentials[b.name] = _files(cred, own, f"sm-{b.name}")
-        issued_for[fingerprint(cred.cert.public_bytes(Encoding.DER))] = b.name
-    sm_server = _files(make_entity(sm_ca, "sm.nfvct.test", **loopback), own, "sm-server")
-    bindings = {b.name: b for b in BINDINGS}
-    producers: dict[str, dict[str, tuple[Path, Path]]] = {"nfvo": {}, "vim": {}}
-    for kind in producers:
-        for b in BINDINGS:  # separate keys per interface set (R2.1.70)
-            producers[kind][b.name] = _files(make_entity(pki.mano_ca, f"{kind}-{b.name}.nfvct.test", **loopback),
-                                             own, f"{kind}-{b.name}")
+def start_sm_actors(pixit: SmPixit, trace: Trace, seed: int, *,
+                    adapter: ApprovalAdapter | None = None) -> Iterator[SmActors]:
+    """The NFVO and VIM listeners of every set in ``pixit`` (the simulated sub-SM's too), until the block exits."""
+    bindings = {s.name: Binding(s.name, s.mode, frozenset(s.domains), master=s.master) for s in pixit.sets}
+    issued_for = {_fingerprint(s.credential): s.name for s in pixit.sets}
+    credentials = {s.name: (s.credential, s.credential_key) for s in pixit.sets if s.credential_key is not None}
 
     def client_tls(kind: str) -> dict[str, ssl.SSLContext]:
+        """Per set, the producer's client identity (notifications, endpoint tests, approvals) and the SM's CA."""
         out = {}
-        for name, (cert, key) in producers[kind].items():
-            context = ssl.create_default_context(cafile=str(sm_trust))
-            context.load_cert_chain(str(cert), str(key))
-            out[name] = context
+        for s in pixit.sets:
+            producer = s.nfvo if kind == "nfvo" else s.vim
+            context = ssl.create_default_context(cafile=str(pixit.server_ca))
+            context.load_cert_chain(str(producer.cert), str(producer.key))
+            out[s.name] = context
         return out
 
-    inventory = Inventory(seed, DOMAINS)
-    security = inventory.new_package(security=True)
+    inventory = Inventory(seed, pixit.domains())
+    inventory.new_package(security=True).vnfd_id = pixit.security_vnfd  # on-boarded by the operator
     nfvo_tls = client_tls("nfvo")
-    nfvo = Nfvo(inventory, adapter or HttpApprovalAdapter(trace, nfvo_tls.__getitem__, approval_timeout),
-                trace=trace, bindings=bindings, credentials=issued_for, client_tls=nfvo_tls,
-                peers={SUB_SM: "Sub-SM"})
+    if adapter is None:
+        options = {"trace": trace, "tls": nfvo_tls.__getitem__, "timeout": pixit.approval_seconds}
+        adapter = (load_adapter(pixit.approval_adapter, **options) if pixit.approval_adapter
+                   else HttpApprovalAdapter(**options))  # type: ignore[arg-type]
+    peers = {pixit.sub_sm: "Sub-SM"} if pixit.sub_sm else {}
+    nfvo = Nfvo(inventory, adapter, trace=trace, bindings=bindings, credentials=issued_for, client_tls=nfvo_tls,
+                peers=peers)
     vim = Vim(inventory, trace=trace, bindings=bindings, credentials=issued_for, client_tls=client_tls("vim"),
-              peers={SUB_SM: "Sub-SM"})
+              peers=peers)
+    for s in pixit.sets:
+        if s.mode == "fully-active":
+            nfvo.approval_urls[s.name] = s.approval_url  # "" with an adapter: the URL is the adapter's business
     with ExitStack() as stack:
-        for b in BINDINGS:
-            for producer, kind in ((nfvo, "nfvo"), (vim, "vim")):
-                cert, key = producers[kind][b.name]
-                served = stack.enter_context(serve(producer.app(b.name), TlsFiles(cert, key, sm_trust, "required"),
-                                                   name=f"{kind}-{b.name}"))
-                producer.base_urls[b.name] = served.base_url
-        yield SmActors(nfvo, vim, inventory, bindings, credentials, sm_server, mano_trust, sm_trust,
-                       security.vnfd_id)
+        for s in pixit.sets:
+            for producer, kind, where in ((nfvo, "nfvo", s.nfvo), (vim, "vim", s.vim)):
+                tls = TlsFiles(where.cert, where.key, pixit.credential_ca, "required")
+                try:
+                    served = stack.enter_context(listen(producer.app(s.name), tls, where.listener,
+                                                        f"{kind}-{s.name}"))
+                except ProfileError:
+                    raise ProfileError(f"pixit.sm.sets.{s.name}.{kind}: could not listen on {where.listener.bind}:"
+                                       f"{where.listener.port} (address in use or not local?)") from None
+                producer.base_urls[s.name] = served.base_url
+        yield SmActors(nfvo, vim, inventory, bindings, credentials, pixit.mano_root, pixit.credential_ca,
+                       pixit.security_vnfd)
+
+
+def free_ports(names: tuple[str, ...], attempts: int = 20) -> dict[str, int]:
+    """Distinct free loopback ports, one per name (bounded retries against collisions)."""
+    for _ in range(attempts):
+        ports = {name: free_port() for name in names}
+        if len(set(ports.values())) == len(ports):
+            return ports
+    raise RuntimeError("no distinct free ports on 127.0.0.1")
+
+
+@contextmanager
+def run_sm_actors(pki: object, workdir: Path, trace: Trace, seed: int, *, approval_timeout: float = 3.0,
+                  adapter: ApprovalAdapter | None = None) -> Iterator[SmActors]:
+    """The NFVO and VIM of a one-off `nfvct init --role sm` environment in ``workdir`` on free loopback ports, with
+    every SM credential's key at hand (``actors.credentials``) and the reference SM's server identity
+    (``actors.sm_server``): for tests that play the SM themselves. ``pki`` is ignored (the environment has its
+    own); kept so that tests/test_sm_nfvo.py runs unchanged."""
+    path = init_sm(workdir / "sm-env", ports=free_ports(port_names()))
+    pixit = load_profile(path).pixit
+    assert isinstance(pixit, SmPixit)
+    imp = path.parent / "import"
+    sets = tuple(s if s.credential_key else replace(s, credential_key=imp / f"sm_{s.name}.key") for s in pixit.sets)
+    pixit = replace(pixit, sets=sets, approval_seconds=approval_timeout)
+    with start_sm_actors(pixit, trace, seed, adapter=adapter) as actors:
+        ref = path.parent / "reference"
+        actors.sm_server = (ref / "sm_server.crt", ref / "sm_server.key")
+        yield actors

@@ -26,7 +26,7 @@ from starlette.routing import Route
 
 from reference.cmf.acme import validation
 from reference.cmf.acme.config import AcmeConfig
-from wire.acme import MANO_CERT_TYPE
+from wire.acme import MANO_CERT_TYPE, key_authorization
 from reference.cmf.acme.jwsverify import Signed, verify_request
 from reference.cmf.acme.problems import PROBLEM_JSON, AcmeProblem, problem_response
 from reference.cmf.acme.state import Account, AcmeState, Authz, CertRecord, Challenge, Credential, Order, new_id
@@ -328,7 +328,7 @@ class AcmeServer:
         if self.has("acme-skip-validation"):
             return True, "not validated"
         if challenge.type == "tls-alpn-01":
-            key_auth = validation.key_authorization(challenge.token, signed.jwk)
+            key_auth = key_authorization(challenge.token, signed.jwk)
             return await run_in_threadpool(
                 validation.probe_tls_alpn, self.config.alpn_host, self.config.alpn_port, fqdn, key_auth,
                 self.config.validation_timeout, not self.has("acme-alpn-ignore-digest"))
