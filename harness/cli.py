@@ -94,12 +94,55 @@ def _cmd_faults(args: argparse.Namespace) -> int:
     return 0
 
 
-def _cmd_serve_reference(args: argparse.Namespace) -> int:
-    from reference.cmf.standalone import serve_reference
-
+def _cmd_init(args: argparse.Namespace) -> int:
+    directory = Path(args.directory)
+    if directory.exists() and not directory.is_dir():
+        print(f"nfvct: {directory}: exists and is not a folder", file=sys.stderr)
+        return 2
     try:
-        return serve_reference(Path(args.state), faults=args.fault, port=args.port)
-    except ValueError as exc:
+        if args.role == "sm":
+            from harness.env_sm import init_sm
+            profile = init_sm(directory, host=args.host)
+        else:
+            from harness.env_cmf import init_cmf
+            profile = init_cmf(directory, host=args.host)
+    except OSError as exc:
+        print(f"nfvct: {directory}: {exc.strerror or exc}", file=sys.stderr)
+        return 2
+    print((directory / "IMPORT.txt").read_text())
+    print(f"profile: {profile}\n  rehearse: nfvct serve-reference --role {args.role} --profile {profile}"
+          f"\n  run:      nfvct run --profile {profile}")
+    return 0
+
+
+def _cmd_serve_reference(args: argparse.Namespace) -> int:
+    from harness.profile import ProfileError, load_profile
+    from harness.faults import split
+
+    if args.profile:
+        profile_path = Path(args.profile)
+    else:  # --state DIR: an environment made there on first use
+        profile_path = Path(args.state) / "profile.toml"
+        if not profile_path.exists():
+            from harness.env_cmf import init_cmf
+            from harness.env_sm import init_sm
+            (init_sm if args.role == "sm" else init_cmf)(Path(args.state))
+    try:
+        profile = load_profile(profile_path)
+        role = profile.pics.role.lower()
+        if role != args.role:
+            raise ProfileError(f"{profile_path}: sut.role is {profile.pics.role}, not {args.role.upper()} (--role)")
+        sut_faults, actor_faults = split(role, args.fault)
+        if actor_faults:
+            raise ValueError(f"--fault {', '.join(sorted(actor_faults))}: a fault of the harness's own actors; give "
+                             "it to `nfvct run --fault`")
+        if role == "sm":
+            from reference.sm.serve import serve_sm, settings_for as sm_settings
+            return serve_sm(sm_settings(profile_path), faults=sorted(sut_faults))
+        from reference.cmf.standalone import serve_cmf, settings_for
+        print(f"profile:       {profile_path}   ->  nfvct run --profile {profile_path}")
+        return serve_cmf(settings_for(profile_path), faults=sorted(sut_faults))
+    except (ProfileError, ValueError, OSError) as exc:
         print(f"nfvct: {exc}", file=sys.stderr)
         return 2
 
@@ -134,10 +177,22 @@ def parser() -> argparse.ArgumentParser:
     fa.add_argument("--role", choices=("cmf", "sm"), default="cmf")
     fa.set_defaults(func=_cmd_faults)
 
-    sr = sub.add_parser("serve-reference", help="start the reference CMF (and its CA) for manual use")
-    sr.add_argument("--state", default="nfvct-reference", help="folder for PKI, database and profile")
-    sr.add_argument("--port", type=int, default=0, help="CMF port on 127.0.0.1 (default: any free port)")
-    sr.add_argument("--fault", action="append", default=[], metavar="NAME")
+    it = sub.add_parser("init", help="write a persistent test environment: profile skeleton, test PKI, what the "
+                                     "product must import")
+    it.add_argument("directory")
+    it.add_argument("--role", choices=("cmf", "sm"), default="cmf")
+    it.add_argument("--host", default="127.0.0.1",
+                    help="the harness host's address as the product reaches it (advertised URLs, certificate SANs)")
+    it.set_defaults(func=_cmd_init)
+
+    sr = sub.add_parser("serve-reference", help="serve the reference CMF or SM in this process, from an "
+                                                "`nfvct init` environment, until Ctrl-C")
+    sr.add_argument("--role", choices=("cmf", "sm"), default="cmf")
+    sr.add_argument("--profile", help="the environment's profile.toml (its reference/ folder holds the settings)")
+    sr.add_argument("--state", default="nfvct-reference",
+                    help="without --profile: the environment folder (made on first use)")
+    sr.add_argument("--fault", action="append", default=[], metavar="NAME",
+                    help="start the reference with this fault (repeatable; see `nfvct faults`)")
     sr.set_defaults(func=_cmd_serve_reference)
     return p
 

@@ -16,6 +16,8 @@ import httpx
 
 from harness.model import TraceEvent
 from harness.redact import redact, redact_headers
+from wire.cmp import CmpDecodeError, parse_message
+from wire.cmp.status import STATUS_NAMES, first_status
 
 class Trace:
     def __init__(self) -> None:
@@ -145,8 +147,6 @@ def _jose_view(body: bytes) -> str:
 
 def cmp_summary(der: bytes) -> str:
     """'cp accepted', 'error notAuthorized', 'pollRep' ... for a diagram label."""
-    from harness.checks.cmp_checks import STATUS_NAMES, first_status
-    from wire.cmp import CmpDecodeError, parse_message
 
     try:
         message = parse_message(der)

@@ -11,7 +11,7 @@ from acme import challenges, client, messages
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 
-from harness.runner import embedded_reference
+from harness.roles.cmf import ROLE
 from harness.trace import Trace
 from scenarios.acme_flow import make_csr, new_account_key
 from simulators.acme.client import AcmeClient, body_of
@@ -26,11 +26,15 @@ class TkAuth01Response(challenges.ChallengeResponse):
 
 def test_certbot_acme_client_full_flow(tmp_path: Path) -> None:
     trace = Trace()
-    with embedded_reference(tmp_path, frozenset(), trace) as sut:
-        acme_pixit = sut.profile.pixit.acme
-        assert acme_pixit is not None and sut.acme_parts is not None
-        authority = sut.acme_parts[1]
-        server_ca = str(sut.profile.pixit.server_ca)
+    # the reference CMF from an `nfvct init` environment (free ports), and the harness's actors: CA-1 (whose
+    # records say what was revoked) and the ACME entities' token authority
+    with ROLE.embedded(tmp_path, frozenset(), 0, 1) as profile, \
+            ROLE.context(profile, trace, 0, frozenset(), lambda event: None) as ctx:
+        acme_pixit = profile.pixit.acme
+        assert acme_pixit is not None and ctx.acme is not None and ctx.acme.token_authority is not None
+        assert ctx.ca_status is not None
+        authority = ctx.acme.token_authority
+        server_ca = str(profile.pixit.server_ca)
         fqdn = "nfvo-certbot.mano.nfvct.test"
         # C.4.1.1: the OSS registers the NFVO (harness client) and receives the initial credential
         oss = AcmeClient("OSS", acme_pixit.directory, server_ca, trace)
@@ -68,7 +72,7 @@ def test_certbot_acme_client_full_flow(tmp_path: Path) -> None:
         assert len(certs) >= 2  # leaf + the NFV-MANO issuing CA
 
         acme.revoke(certs[0], rsn=4)
-        assert sut.reference is not None and sut.reference.ca.status(certs[0].serial_number) == "revoked"
+        assert ctx.ca_status(certs[0].serial_number) == "revoked"
         deactivated = acme.deactivate_registration(regr)
         assert deactivated.body.status == "deactivated"
 

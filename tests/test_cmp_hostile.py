@@ -34,13 +34,18 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.strategies import SearchStrategy
 
-from harness.profile import Identity
+from harness.env_cmf import DEFAULT_PORTS, init_cmf
+from harness.listeners import free_port
+from harness.profile import load_profile
+from harness.roles.cmf import ROLE
 from harness.trace import Trace
 from scenarios.common import registration_body
 from wire import cmp
 from wire.cmp.strategies import Signer, any_hostile, hostile_families
-from simulators.pki import build_test_pki
-from reference.cmf.launch import RunningReference, run_reference
+from wire.credentials import load_issued
+from reference.cmf.launch import RunningCmf, run_cmf
+from reference.cmf.settings import load_settings
+from reference.cmf.standalone import settings_for
 from simulators.vnfm import VnfmClient, make_csr
 
 pytestmark = pytest.mark.timeout(60)  # each test, module set-up included; the module runs in ~20 s
@@ -78,7 +83,7 @@ class ServerErrors(logging.Handler):
 
 @dataclass
 class Env:
-    ref: RunningReference
+    ref: RunningCmf
     http: httpx.Client
     errors: ServerErrors
     valid: tuple[bytes, ...] = ()
@@ -107,21 +112,26 @@ def _issued(view: cmp.PkiMessageView) -> x509.Certificate:
 @pytest.fixture(scope="module")
 def env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Env]:
     workdir: Path = tmp_path_factory.mktemp("hostile")
-    pki = build_test_pki()
-    files = pki.write(workdir / "pki")
+    # an `nfvct init` environment on free ports: the reference CMF from its settings, and the harness's CA-1
+    # (which issues what the CMF forwards) from the profile
+    profile_path = init_cmf(workdir / "env", ports={n: free_port() for n in DEFAULT_PORTS})
+    profile = load_profile(profile_path)
+    vnfm_id, server_ca = profile.pixit.vnfm, str(profile.pixit.server_ca)
+    cmf_subject = x509.load_pem_x509_certificate((workdir / "env" / "reference" / "cmf.crt").read_bytes()).subject
     server_log, errors = logging.getLogger("uvicorn.error"), ServerErrors()
-    with run_reference(pki, workdir) as ref:
-        vnfm = VnfmClient(name="VNFM", identity=Identity(files["vnfm.crt"], files["vnfm.key"]), api_root=ref.base_url,
-                          cmp_base=ref.base_url + ref.config.cmp_base, server_ca=str(files["mano_root.crt"]),
-                          trace=Trace())
-        context = ssl.create_default_context(cafile=str(files["mano_root.crt"]))
-        context.load_cert_chain(str(files["vnfm.crt"]), str(files["vnfm.key"]))
+    with run_cmf(load_settings(settings_for(profile_path))) as ref, \
+            ROLE.context(profile, Trace(), 0, frozenset(), lambda event: None):
+        vnfm = VnfmClient(name="VNFM", identity=vnfm_id, api_root=ref.base_url,
+                          cmp_base=ref.base_url + ref.config.cmp_base, server_ca=server_ca, trace=Trace())
+        context = ssl.create_default_context(cafile=server_ca)
+        context.load_cert_chain(str(vnfm_id.cert), str(vnfm_id.key))
         env = Env(ref, httpx.Client(verify=context, timeout=TIMEOUT), errors)
         server_log.addHandler(errors)
         propagate, server_log.propagate = server_log.propagate, False
         try:
-            signer = Signer(pki.vnfm.key, pki.vnfm.cert, pki.vnfm.chain)
-            kw: dict[str, Any] = signer.codec_kwargs(pki.cmf.cert.subject)
+            vnfm_cred = load_issued(vnfm_id.cert, vnfm_id.key)
+            signer = Signer(vnfm_cred.key, vnfm_cred.cert, vnfm_cred.chain)
+            kw: dict[str, Any] = signer.codec_kwargs(cmf_subject)
             data: dict[str, dict[str, Any]] = {}
             for cert_type, vnfci, fqdn in (("VNFCI_certificate", "vnfci-hostile-a", "a.hostile.test"),
                                            ("VNF_OAM_certificate", "vnfci-hostile-b", "b.hostile.test")):
@@ -159,7 +169,7 @@ def env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Env]:
             env.sent = (p10cr_a1, conf_a1, p10cr_a2, rr_a2, p10cr_b, poll_b1)
             env.valid = (*env.sent, rr_a1, poll_b2, p10cr("vnfci-hostile-a", cmp.CERT_TYPE_VNFC), conf_a1b)
             env.families = hostile_families(valid=env.valid, sent=env.sent, signer=signer, cert=cert_a1,
-                                            recipient=pki.cmf.cert.subject)
+                                            recipient=cmf_subject)
             yield env
         finally:
             server_log.removeHandler(errors)

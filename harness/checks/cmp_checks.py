@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from wire.cmp.status import STATUS_NAMES, first_status  # noqa: F401  (re-exported)
 from harness.checks.registry import (
     Observation,
     Result,
@@ -14,10 +15,6 @@ from harness.checks.registry import (
     passed,
     verdict_of,
 )
-
-STATUS_NAMES = {0: "accepted", 1: "grantedWithMods", 2: "rejection", 3: "waiting", 4: "revocationWarning",
-                5: "revocationNotification", 6: "keyUpdateWarning"}
-
 
 def describe_cmp(message: Any, response: Any = None) -> str:
     """One line on a decoded CMP reply: HTTP status, body type, PKIStatus, failInfo, text."""
@@ -34,20 +31,6 @@ def describe_cmp(message: Any, response: Any = None) -> str:
         if text:
             parts.append(f'"{"; ".join(text)}"')
     return ", ".join(parts)
-
-
-def first_status(message: Any) -> tuple[int, frozenset[str], tuple[str, ...]] | None:
-    """(status, failInfo, statusString) of the first response/status in any body type."""
-    if message.body_type in ("cp", "ip", "kup") and message.responses:
-        r = message.responses[0]
-        return r.status, r.fail_info, r.status_string
-    if message.body_type == "rp" and message.rev_statuses:
-        s = message.rev_statuses[0]
-        return s.status, s.fail_info, s.status_string
-    if message.body_type == "error" and message.error_status is not None:
-        s = message.error_status
-        return s.status, s.fail_info, s.status_string
-    return None
 
 
 def is_refusal(message: Any) -> bool:

@@ -6,8 +6,9 @@ issued for it (IFA033 Security.001/.006, recognised by its fingerprint)."""
 from __future__ import annotations
 
 import ssl
+import threading
 from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -25,7 +26,7 @@ from simulators.sm.common import Binding, fingerprint
 from simulators.sm.inventory import Inventory
 from simulators.sm.nfvo import Nfvo
 from simulators.sm.vim import Vim
-from wire.serve import TlsFiles
+from wire.serve import Served, TlsFiles
 
 
 @dataclass
@@ -84,19 +85,33 @@ def start_sm_actors(pixit: SmPixit, trace: Trace, seed: int, *,
     for s in pixit.sets:
         if s.mode == "fully-active":
             nfvo.approval_urls[s.name] = s.approval_url  # "" with an adapter: the URL is the adapter's business
-    with ExitStack() as stack:
+    started: list[AbstractContextManager[Served]] = []
+    try:
         for s in pixit.sets:
             for producer, kind, where in ((nfvo, "nfvo", s.nfvo), (vim, "vim", s.vim)):
                 tls = TlsFiles(where.cert, where.key, pixit.credential_ca, "required")
+                manager = listen(producer.app(s.name), tls, where.listener, f"{kind}-{s.name}")
                 try:
-                    served = stack.enter_context(listen(producer.app(s.name), tls, where.listener,
-                                                        f"{kind}-{s.name}"))
+                    served = manager.__enter__()
                 except ProfileError:
                     raise ProfileError(f"pixit.sm.sets.{s.name}.{kind}: could not listen on {where.listener.bind}:"
                                        f"{where.listener.port} (address in use or not local?)") from None
+                started.append(manager)
                 producer.base_urls[s.name] = served.base_url
         yield SmActors(nfvo, vim, inventory, bindings, credentials, pixit.mano_root, pixit.credential_ca,
                        pixit.security_vnfd)
+    finally:
+        _stop_all(started)
+
+
+def _stop_all(managers: list[AbstractContextManager[Served]]) -> None:
+    """Stop the listeners together: each may wait for an SM's idle keep-alive connections to close (bounded by
+    the server's graceful shutdown), and ten of them one after the other would add up."""
+    threads = [threading.Thread(target=m.__exit__, args=(None, None, None), daemon=True) for m in managers]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(10.0)
 
 
 def free_ports(names: tuple[str, ...], attempts: int = 20) -> dict[str, int]:

@@ -1,0 +1,109 @@
+"""Verdicts do not depend on where the SUT runs: an `nfvct init` environment, the reference CMF served by
+`nfvct serve-reference --role cmf --profile P` as a separate process, `nfvct run --profile P` against it, and
+every requirement's verdict equal to the embedded run's. Out of process too, one fault per area (REST, CMP,
+notifications, ACME, direct mode) FAILs exactly the requirements it declares, and a harness actor's fault
+(CA-1's certificate profile) given to `nfvct run` does as well."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+from harness.env_cmf import DEFAULT_PORTS, init_cmf
+from harness.faults import by_name
+from harness.listeners import free_port
+from harness.model import RunResult, Verdict
+from harness.profile import load_profile
+from harness.runner import run
+from tests.conftest import failed_requirements, run_reference
+
+# Requirements whose verdict may legitimately differ out of process, each with its reason. None today: the harness
+# owns every actor (CA-1, VNFM, attestation, token authority, notification endpoint) in both set-ups.
+LEGITIMATE_DIFFERENCES: dict[str, str] = {}
+
+CLI = "import sys; from harness.cli import main; sys.exit(main(sys.argv[1:]))"
+
+
+@pytest.fixture(scope="module")
+def environment(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    directory = tmp_path_factory.mktemp("env")
+    return init_cmf(directory, ports={n: free_port() for n in DEFAULT_PORTS}, check_after=0)
+
+
+def _wait_listening(port: int, process: subprocess.Popen[bytes], seconds: float = 30.0) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise AssertionError(f"serve-reference exited {process.returncode}: {process.stdout.read().decode()}")  # type: ignore[union-attr]
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise AssertionError(f"serve-reference did not listen on {port} within {seconds} s")
+
+
+@contextmanager
+def served(profile: Path, *faults: str) -> Iterator[None]:
+    """`nfvct serve-reference --role cmf --profile P [--fault F]` in its own process, stopped afterwards."""
+    args = [sys.executable, "-c", CLI, "serve-reference", "--role", "cmf", "--profile", str(profile)]
+    for fault in faults:
+        args += ["--fault", fault]
+    process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        settings = (profile.parent / "reference" / "cmf.toml").read_text()
+        port = int(settings.split("port = ", 1)[1].split("\n", 1)[0])
+        _wait_listening(port, process)
+        yield
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=5)
+
+
+def _verdicts(result: RunResult) -> dict[str, str]:
+    return {r.requirement.id: r.verdict.value for r in result.requirements}
+
+
+def test_every_verdict_equals_the_embedded_run(environment: Path) -> None:
+    with served(environment):
+        outside = run(load_profile(environment), seed=4321)
+    inside = run_reference()
+    differ = {req: (inside_v, _verdicts(outside)[req]) for req, inside_v in _verdicts(inside).items()
+              if inside_v != _verdicts(outside)[req] and req not in LEGITIMATE_DIFFERENCES}
+    assert differ == {}
+    passed = sum(1 for r in outside.requirements if r.verdict is Verdict.PASS)
+    assert passed == sum(1 for r in inside.requirements if r.verdict is Verdict.PASS) >= 144
+    assert outside.exit_code() == 0
+
+
+@pytest.mark.parametrize("fault", ["no-location-header", "bad-response-protection", "cns-no-notify-revoke",
+                                   "acme-skip-validation", "direct-no-query"])
+def test_a_fault_per_area_fails_exactly_its_requirements(environment: Path, fault: str) -> None:
+    declared = by_name("cmf")[fault]
+    with served(environment, fault):
+        result = run(load_profile(environment), seed=hash(fault) % 10_000, pattern=declared.only or None)
+    assert failed_requirements(result) == set(declared.requirements)
+    assert result.exit_code() == 1
+
+
+def test_a_harness_actor_fault_applies_to_a_profile_run(environment: Path) -> None:
+    declared = by_name("cmf")["ca-wrong-aki"]
+    with served(environment):
+        result = run(load_profile(environment), faults=["ca-wrong-aki"], seed=77, pattern=declared.only)
+    assert failed_requirements(result) == set(declared.requirements)
+
+
+def test_a_reference_fault_with_a_profile_is_a_usage_error(environment: Path) -> None:
+    with pytest.raises(ValueError, match="serve-reference --fault"):
+        run(load_profile(environment), faults=["no-location-header"])
