@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import functools
 import json
+import ssl
 from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import httpx
 from cryptography import x509
 from cryptography.x509.oid import AuthorityInformationAccessOID, ExtendedKeyUsageOID
 
@@ -158,9 +160,58 @@ def c6_authority_info_access(obs: Observation) -> Result:
 
 
 def _issuer(ctx: RunContext, item: IssuedCert) -> x509.Certificate | None:
+    """The issuing CA certificate: delivered with the certificate, known from the PIXIT (pixit.ca_certificates,
+    or the harness's own CA-1), else fetched from the certificate's AIA caIssuers URL when that points at a host
+    the profile names (the SUT serves it); fetched issuers are remembered for the run."""
     for candidate in (*item.delivered, *ctx.intermediates):
         if candidate.subject == item.cert.issuer:
             return candidate
+    fetched = _ca_issuers(ctx, item.cert)
+    if fetched is not None:
+        ctx.intermediates.append(fetched)
+    return fetched
+
+
+def _profile_hosts(ctx: RunContext) -> set[str]:
+    pixit = ctx.profile.pixit
+    urls = [pixit.api_root, pixit.cmp_base] + ([pixit.acme.directory] if pixit.acme is not None else [])
+    if pixit.harness is not None:
+        urls += [listener.base_url() for listener in pixit.harness.listeners.values()]
+    return {httpx.URL(u).host for u in urls}
+
+
+def _trust(ctx: RunContext) -> ssl.SSLContext:
+    """Trust the SUT's server CA and the harness's own (its CA-1 serves the issuers of what it issues)."""
+    context = ssl.create_default_context(cafile=str(ctx.profile.pixit.server_ca))
+    if ctx.harness_dir is not None:
+        context.load_verify_locations(cafile=str(ctx.harness_dir / "mano_root.crt"))
+    vnfm = ctx.profile.pixit.vnfm  # a server that asks for a client certificate gets the VNFM's
+    context.load_cert_chain(str(vnfm.cert), str(vnfm.key))
+    return context
+
+
+def _ca_issuers(ctx: RunContext, cert: x509.Certificate) -> x509.Certificate | None:
+    try:
+        aia = cert.extensions.get_extension_for_class(x509.AuthorityInformationAccess).value
+    except (x509.ExtensionNotFound, ValueError):
+        return None
+    hosts = _profile_hosts(ctx)
+    for desc in aia:
+        if desc.access_method != AuthorityInformationAccessOID.CA_ISSUERS or \
+                not isinstance(desc.access_location, x509.UniformResourceIdentifier):
+            continue
+        url = desc.access_location.value
+        try:
+            if httpx.URL(url).host not in hosts:
+                continue
+            with httpx.Client(verify=_trust(ctx), timeout=ctx.profile.pixit.timeout) as client:
+                body = client.get(url).content[:65536]
+            issuer = (x509.load_pem_x509_certificate(body) if body.lstrip().startswith(b"-----")
+                      else x509.load_der_x509_certificate(body))
+        except (httpx.HTTPError, ValueError, ssl.SSLError):
+            continue
+        if issuer.subject == cert.issuer:
+            return issuer
     return None
 
 
