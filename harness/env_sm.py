@@ -167,8 +167,9 @@ def init_sm(directory: Path, *, host: str = "127.0.0.1", ports: dict[str, int] |
     return d / "profile.toml"
 
 
-PROFILE_HEAD = """# nfvct profile of a Security Manager under test (written by `nfvct init --role sm`; README, "Testing your
-# product"). As written it describes the reference SM (`nfvct serve-reference --role sm --profile THIS_FILE`).
+PROFILE_HEAD = """# nfvct profile of a Security Manager under test (written by `nfvct init --role sm`;
+# README, "Testing your product"). As written it describes the reference SM
+# (`nfvct serve-reference --role sm --profile THIS_FILE`).
 # For your SM: set server_ca, each set's mode (what your SM claims there), credential (the certificate your SM
 # presents on that set) and approval_url; keep the harness/ and import/ folders and the NFVO/VIM listeners:
 # your SM is configured with them once (IMPORT.txt). Paths are relative to this file.
@@ -190,8 +191,8 @@ approval_seconds = {approval_seconds}                   # deadline of an approva
 # One table per interface set (mode: passive | semi-active | fully-active), each with the NFVO's and the VIM's
 # listener for that set: bind address, fixed port, advertised URL, and the harness's identity there."""
 
-SETTINGS_HEAD = """# Settings of the reference Security Manager (read only by reference/sm; format in reference/sm/settings.py).
-# Written by `nfvct init --role sm`; paths are relative to this file.
+SETTINGS_HEAD = """# Settings of the reference Security Manager (read only by reference/sm; the format is in
+# reference/sm/settings.py). Written by `nfvct init --role sm`; paths are relative to this file.
 security_vnfd = "{vnfd}"
 mano_trust = "../import/mano_root.crt"
 

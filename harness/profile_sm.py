@@ -193,6 +193,13 @@ def _sm(table: Any, base: Path) -> SmPixit:
                                "simulated sub-SM's credential)")
     if not [s for s in sets if s.name != sub]:
         raise ProfileError("pixit.sm.sets: the SM under test needs at least one interface set")
+    owners: dict[bytes, str] = {}
+    for s in sets:  # one credential per interface set (IFA033 Security.001): the NFVO tells sets apart by it
+        der = x509.load_pem_x509_certificates(s.credential.read_bytes())[0].tbs_certificate_bytes
+        owner = owners.setdefault(der, s.name)
+        if owner != s.name:
+            raise ProfileError(f"pixit.sm.sets.{s.name}.credential: the certificate of set {owner} (each interface "
+                               "set needs its own credential, IFA033 Security.001)")
     seen: dict[tuple[str, int], str] = {}
     for s in sets:
         for kind, p in (("nfvo", s.nfvo), ("vim", s.vim)):

@@ -55,8 +55,9 @@ def sm_pixit(profile: Profile) -> SmPixit:
 
 def missing_subscriptions(actors: SmActors, pixit: SmPixit) -> list[str]:
     """The SM's sets without a subscription at the NFVO or the VIM yet (e.g. 'NFVO core')."""
-    return [f"{kind} {s.name}" for s in pixit.own_sets()
-            for kind, producer in (("NFVO", actors.nfvo), ("VIM", actors.vim)) if not producer.own_subscriptions(s.name)]
+    producers = (("NFVO", actors.nfvo), ("VIM", actors.vim))
+    return [f"{kind} {s.name}" for s in pixit.own_sets() for kind, producer in producers
+            if not producer.own_subscriptions(s.name)]
 
 
 def await_subscriptions(actors: SmActors, pixit: SmPixit, seconds: float) -> list[str]:
@@ -98,7 +99,7 @@ class SmRole:
             emit(Message("the SM subscribed on every interface set" if not missing else
                          f"after {pixit.react_seconds:g} s the SM holds no subscription at: {', '.join(missing)}"))
             own = tuple(actors.bindings[s.name] for s in pixit.own_sets())
-            ctx = RunContext(profile, trace, random.Random(seed), None, None, faults=faults)  # type: ignore[arg-type]
+            ctx = RunContext(profile, trace, random.Random(seed), None, None, faults=faults)
             ctx.sm = SmSetup(actors, own, pixit.sub_sm, pixit.react_seconds, pixit.quiet_seconds,
                              pixit.approval_seconds)
             try:

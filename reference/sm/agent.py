@@ -100,7 +100,8 @@ class ReferenceSm:
                 b = self.binding(self.config.bindings[0].name if self.has("sm-shared-credential") else name)
                 context = ssl.create_default_context(cafile=str(self.config.mano_trust))
                 context.load_cert_chain(str(b.cert), str(b.key))
-                self._clients[name] = httpx.Client(verify=context, timeout=5.0)
+                # no idle keep-alive connections: NFV-MANO (the harness) may stop at any time
+                self._clients[name] = httpx.Client(verify=context, timeout=5.0, headers={"Connection": "close"})
             return self._clients[name]
 
     def wanted(self, base_url: str) -> list[Wanted]:
