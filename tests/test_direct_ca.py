@@ -16,19 +16,31 @@ from typing import Any
 import httpx
 import pytest
 
+from harness.env_cmf import DEFAULT_PORTS, init_cmf
+from harness.listeners import free_port
+from harness.profile import load_profile
+from harness.roles.cmf import ROLE
 from harness.trace import Trace
-from simulators.direct.actors import DirectActors, run_direct_actors
+from scenarios import all_scenarios
+from simulators.direct.actors import DirectActors
 from simulators.direct.vnfci import enrol, new_software_key, renew
-from simulators.pki import build_test_pki
 
 
 @pytest.fixture(scope="module")
 def actors(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[DirectActors, dict[str, Path]]]:
-    pki = build_test_pki()
-    workdir = tmp_path_factory.mktemp("direct")
-    files = pki.write(workdir / "pki")
-    with run_direct_actors(pki, workdir, Trace(), 3) as direct:
-        yield direct, files
+    """The harness's direct-mode actors, started from an `nfvct init` environment's profile (free ports) as for a
+    run of the direct-mode scenarios; no CMF runs: the tests play its part (CA-1 registration) with the reference
+    CMF's credentials, which CA-1 trusts (pixit.sut_client_ca)."""
+    env = tmp_path_factory.mktemp("direct") / "env"
+    profile = load_profile(init_cmf(env, ports={n: free_port() for n in DEFAULT_PORTS}))
+    assert profile.pics.direct_mode
+    direct_scenarios = [s for s in all_scenarios() if s.parameters.get("mode") == "direct"]
+    assert direct_scenarios
+    files = {"cmf.crt": env / "reference" / "cmf.crt", "cmf.key": env / "reference" / "cmf.key",
+             "mano_root.crt": env / "import" / "mano_root.crt"}  # trust anchor of CA-1's TLS certificate
+    with ROLE.context(profile, Trace(), 3, frozenset(), lambda event: None, direct_scenarios) as ctx:
+        assert ctx.direct is not None
+        yield ctx.direct, files
 
 
 def _register(direct: DirectActors, files: dict[str, Path], name: str, *, uses: int = 1,
