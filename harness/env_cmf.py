@@ -17,7 +17,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 
 from harness.env_cmf_text import PROFILE, SETTINGS
 from simulators.direct.actors import POLICY, SAN_DOMAIN
-from simulators.pki import Issued, make_entity, make_intermediate, make_root
+from simulators.pki import host_names, make_entity, make_intermediate, make_root, write_file, write_pair
 from wire.acme import MANO_CERT_TYPE
 
 # default ports: the reference CMF's listeners, then the harness's (all overridable in the files written)
@@ -31,61 +31,43 @@ SHORT_LIVED_DOMAIN, SHORT_LIVED_SECONDS = "short-lived.vnf.nfvct.test", 1.5
 MANO_DOMAIN = "mano.nfvct.test"
 
 
-def _write(path: Path, data: bytes, private: bool = False) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
-    if private:
-        path.chmod(0o600)
-
-
-def _pair(issued: Issued, base: Path) -> None:
-    _write(base.with_suffix(".crt"), issued.chain_pem())
-    _write(base.with_suffix(".key"), issued.key_pem(), private=True)
-
-
-def _names(host: str) -> dict[str, tuple[str, ...]]:
-    ips = tuple(sorted({"127.0.0.1"} | ({host} if host.replace(".", "").isdigit() else set())))
-    dns = tuple(sorted({"localhost"} | (set() if host.replace(".", "").isdigit() else {host})))
-    return {"dns": dns, "ips": ips}
-
-
 def _harness_pki(d: Path, host: str) -> None:
     h = d / "harness"
     mano_root = make_root("NFVCT MANO Root CA")
     mano_ca = make_intermediate(mano_root, "NFVCT MANO Issuing CA")
-    names = _names(host)
-    _write(h / "mano_root.crt", mano_root.cert_pem())
-    _pair(make_entity(mano_ca, "vnfm-1.nfvct.test", dns=("vnfm-1.nfvct.test", *names["dns"]), ips=names["ips"]),
+    names = host_names(host)
+    write_file(h / "mano_root.crt", mano_root.cert_pem())
+    write_pair(make_entity(mano_ca, "vnfm-1.nfvct.test", dns=("vnfm-1.nfvct.test", *names["dns"]), ips=names["ips"]),
           h / "vnfm")  # the VNFM's NFV-MANO certificate; it also serves the VNF LCM and notification endpoints
-    _pair(make_entity(mano_ca, "vnfm-2.nfvct.test", dns=("vnfm-2.nfvct.test",)), h / "vnfm2")
+    write_pair(make_entity(mano_ca, "vnfm-2.nfvct.test", dns=("vnfm-2.nfvct.test",)), h / "vnfm2")
     for cn, name in (("ca.nfvct.test", "ca1"), ("attestation.nfvct.test", "attestation"),
                      ("vnfci-host.nfvct.test", "vnfci")):
-        _pair(make_entity(mano_ca, cn, **names), h / name)
+        write_pair(make_entity(mano_ca, cn, **names), h / name)
     operator_root = make_root("NFVCT Operator Root CA")
-    _write(h / "ca" / "operator_root.crt", operator_root.cert_pem())
+    write_file(h / "ca" / "operator_root.crt", operator_root.cert_pem())
     issuing = []
     for cert_type in CA_TYPES:
         ca = make_intermediate(operator_root, ISSUING_CN[cert_type])
-        _write(h / "ca" / f"{cert_type}.crt", ca.cert_pem())
-        _write(h / "ca" / f"{cert_type}.key", ca.key_pem(), private=True)
+        write_file(h / "ca" / f"{cert_type}.crt", ca.cert_pem())
+        write_file(h / "ca" / f"{cert_type}.key", ca.key_pem(), private=True)
         issuing.append(ca.cert_pem())
     authority = jose.JWKEC(key=ec.generate_private_key(ec.SECP256R1()))
-    _write(h / "token_authority.jwk", authority.json_dumps().encode(), private=True)
+    write_file(h / "token_authority.jwk", authority.json_dumps().encode(), private=True)
     imp = d / "import"
-    _write(imp / "mano_root.crt", mano_root.cert_pem())
-    _write(imp / "operator_root.crt", operator_root.cert_pem())
-    _write(imp / "issuing_cas.pem", b"".join(issuing))
-    _write(imp / "token_authority.jwk", json.dumps(authority.public_key().to_partial_json()).encode())
+    write_file(imp / "mano_root.crt", mano_root.cert_pem())
+    write_file(imp / "operator_root.crt", operator_root.cert_pem())
+    write_file(imp / "issuing_cas.pem", b"".join(issuing))
+    write_file(imp / "token_authority.jwk", json.dumps(authority.public_key().to_partial_json()).encode())
     eab = {"kid": f"oss-{secrets.token_hex(4)}", "key": jose.b64encode(secrets.token_bytes(32)).decode()}
-    _write(imp / "oss_eab.json", json.dumps(eab).encode(), private=True)
-    _write(imp / "direct_policy.json", json.dumps({k: [list(i) for i in v] for k, v in POLICY.items()},
+    write_file(imp / "oss_eab.json", json.dumps(eab).encode(), private=True)
+    write_file(imp / "direct_policy.json", json.dumps({k: [list(i) for i in v] for k, v in POLICY.items()},
                                                   indent=1).encode())
 
 
 def _reference_pki(d: Path, host: str) -> None:
     root = make_root("NFVCT Reference SUT Root CA")
-    _write(d / "reference" / "root.crt", root.cert_pem())
-    _pair(make_entity(root, "cmf.nfvct.test", **_names(host)), d / "reference" / "cmf")
+    write_file(d / "reference" / "root.crt", root.cert_pem())
+    write_pair(make_entity(root, "cmf.nfvct.test", **host_names(host)), d / "reference" / "cmf")
 
 
 def _subject(path: Path) -> str:

@@ -9,12 +9,11 @@ what to configure in the SM. Existing key material is kept when init runs again 
 
 from __future__ import annotations
 
-import ipaddress
 import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from simulators.pki import Issued, make_entity, make_intermediate, make_root
+from simulators.pki import host_names, is_ip, make_entity, make_intermediate, make_root, write_file, write_pair
 
 
 @dataclass(frozen=True)
@@ -45,52 +44,26 @@ def port_names() -> tuple[str, ...]:
     return tuple(DEFAULT_PORTS)
 
 
-def _write(path: Path, data: bytes, private: bool = False) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
-    if private:
-        path.chmod(0o600)
-
-
-def _pair(issued: Issued, base: Path) -> None:
-    _write(base.with_suffix(".crt"), issued.chain_pem())
-    _write(base.with_suffix(".key"), issued.key_pem(), private=True)
-
-
-def _is_ip(host: str) -> bool:
-    try:
-        ipaddress.ip_address(host)
-    except ValueError:
-        return False
-    return True
-
-
-def _names(host: str) -> dict[str, tuple[str, ...]]:
-    ips = {"127.0.0.1"} | ({host} if _is_ip(host) else set())
-    dns = {"localhost"} | (set() if _is_ip(host) else {host})
-    return {"dns": tuple(sorted(dns)), "ips": tuple(sorted(ips))}
-
-
 def _pki(d: Path, host: str) -> None:
     h, imp, ref = d / "harness", d / "import", d / "reference"
-    names = _names(host)
+    names = host_names(host)
     mano_root = make_root("NFVCT MANO Root CA")
     mano_ca = make_intermediate(mano_root, "NFVCT MANO Issuing CA")
     for s in SETS:  # separate keys per interface set (R2.1.70)
         for kind in ("nfvo", "vim"):
             cn = f"{kind}-{s.name}.nfvct.test"
-            _pair(make_entity(mano_ca, cn, dns=(cn, *names["dns"]), ips=names["ips"]), h / f"{kind}_{s.name}")
+            write_pair(make_entity(mano_ca, cn, dns=(cn, *names["dns"]), ips=names["ips"]), h / f"{kind}_{s.name}")
     operator = make_root("NFVCT SM Operator CA")  # issues the SM credentials, one per interface set
     for s in SETS:
         cred = make_entity(operator, f"sm-{s.name}.nfvct.test", server=False)
-        _pair(cred, h / "sub_sm" if s.name == SUB_SM else imp / f"sm_{s.name}")
+        write_pair(cred, h / "sub_sm" if s.name == SUB_SM else imp / f"sm_{s.name}")
     ref_root = make_root("NFVCT Reference SM Root CA")
-    _pair(make_entity(ref_root, "sm.nfvct.test", **names), ref / "sm_server")
-    _write(ref / "sm_root.crt", ref_root.cert_pem())
-    _write(h / "sm_operator_ca.crt", operator.cert_pem())
-    _write(imp / "sm_operator_ca.crt", operator.cert_pem())
-    _write(imp / "mano_root.crt", mano_root.cert_pem())
-    _write(h / "mano_root.crt", mano_root.cert_pem())  # last: its presence marks a complete environment
+    write_pair(make_entity(ref_root, "sm.nfvct.test", **names), ref / "sm_server")
+    write_file(ref / "sm_root.crt", ref_root.cert_pem())
+    write_file(h / "sm_operator_ca.crt", operator.cert_pem())
+    write_file(imp / "sm_operator_ca.crt", operator.cert_pem())
+    write_file(imp / "mano_root.crt", mano_root.cert_pem())
+    write_file(h / "mano_root.crt", mano_root.cert_pem())  # last: its presence marks a complete environment
 
 
 def _q(value: object) -> str:
@@ -156,7 +129,7 @@ def init_sm(directory: Path, *, host: str = "127.0.0.1", ports: dict[str, int] |
         raise ValueError(f"unknown listener(s) {', '.join(unknown)} (known: {', '.join(DEFAULT_PORTS)})")
     ports = {**DEFAULT_PORTS, **(ports or {})}
     host = "127.0.0.1" if host == "localhost" else host
-    bind = host if _is_ip(host) else "0.0.0.0"
+    bind = host if is_ip(host) else "0.0.0.0"
     d = directory.resolve()
     d.mkdir(parents=True, exist_ok=True)
     if not (d / "harness" / "mano_root.crt").exists():

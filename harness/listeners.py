@@ -62,3 +62,12 @@ def free_port(host: str = LOOPBACK) -> int:
     with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as sock:
         sock.bind((host, 0))
         return int(sock.getsockname()[1])
+
+
+def free_ports(names: tuple[str, ...], attempts: int = 20) -> dict[str, int]:
+    """Distinct free loopback ports, one per name (bounded retries against collisions)."""
+    for _ in range(attempts):
+        ports = {name: free_port() for name in names}
+        if len(set(ports.values())) == len(ports):
+            return ports
+    raise RuntimeError("no distinct free ports on 127.0.0.1")

@@ -35,7 +35,7 @@ from typing import Any
 from cryptography import x509
 
 from harness.listeners import Listener, parse_listener
-from harness.profile_keys import ProfileError, check_keys
+from harness.profile_keys import ProfileError, check_keys, get_value
 
 CERT_TYPES = ("VNFCI_certificate", "VNF_OAM_certificate")
 URL_NAMES = {"VNFCI_certificate": "vnfc-certificates", "VNF_OAM_certificate": "vnfoam-certificates"}
@@ -155,19 +155,6 @@ class Profile:
         return certs
 
 
-def _get(table: dict[str, Any], key: str, kind: type, where: str, default: Any = ...) -> Any:
-    if key not in table:
-        if default is ...:
-            raise ProfileError(f"{where}.{key}: missing (required)")
-        return default
-    value = table[key]
-    if kind is float and isinstance(value, int):
-        value = float(value)
-    if not isinstance(value, kind):
-        raise ProfileError(f"{where}.{key}: expected {kind.__name__}, got {type(value).__name__} {value!r}")
-    return value
-
-
 def _path(base: Path, value: str, where: str) -> Path:
     path = (base / value).resolve()
     if not path.is_file():
@@ -178,8 +165,8 @@ def _path(base: Path, value: str, where: str) -> Path:
 def _identity(table: dict[str, Any], base: Path, where: str) -> Identity:
     check_keys(table, ("cert", "key"), where)
     return Identity(
-        cert=_path(base, _get(table, "cert", str, where), f"{where}.cert"),
-        key=_path(base, _get(table, "key", str, where), f"{where}.key"),
+        cert=_path(base, get_value(table, "cert", str, where), f"{where}.cert"),
+        key=_path(base, get_value(table, "key", str, where), f"{where}.key"),
     )
 
 
@@ -210,16 +197,16 @@ def _acme(table: dict[str, Any] | None, base: Path) -> AcmePixit | None:
     where = "pixit.acme"
     check_keys(table, _names(AcmePixit), where)
     return AcmePixit(
-        directory=_get(table, "directory", str, where),
+        directory=get_value(table, "directory", str, where),
         server_ca=_path(base, table["server_ca"], f"{where}.server_ca") if "server_ca" in table else None,
-        oss_eab_kid=_get(table, "oss_eab_kid", str, where, ""),
-        oss_eab_key=_get(table, "oss_eab_key", str, where, ""),
-        mano_domain=_get(table, "mano_domain", str, where, "mano.nfvct.test"),
-        alpn_port=_get(table, "alpn_port", int, where, 0),
+        oss_eab_kid=get_value(table, "oss_eab_kid", str, where, ""),
+        oss_eab_key=get_value(table, "oss_eab_key", str, where, ""),
+        mano_domain=get_value(table, "mano_domain", str, where, "mano.nfvct.test"),
+        alpn_port=get_value(table, "alpn_port", int, where, 0),
         token_authority_key=(_path(base, table["token_authority_key"], f"{where}.token_authority_key")
                              if "token_authority_key" in table else None),
         ca_trust_anchors=tuple(_path(base, p, f"{where}.ca_trust_anchors")
-                               for p in _get(table, "ca_trust_anchors", list, where, [])),
+                               for p in get_value(table, "ca_trust_anchors", list, where, [])),
     )
 
 
@@ -232,7 +219,7 @@ def _harness(table: dict[str, Any] | None, base: Path) -> HarnessPixit | None:
         return None
     where = "pixit.harness"
     check_keys(table, ("directory", *HARNESS_LISTENERS), where)
-    directory = (base / _get(table, "directory", str, where)).resolve()
+    directory = (base / get_value(table, "directory", str, where)).resolve()
     if not (directory / "mano_root.crt").is_file():
         raise ProfileError(f"{where}.directory: {directory} is not an `nfvct init` environment's harness folder "
                            "(no mano_root.crt)")
@@ -247,69 +234,69 @@ def load_profile(path: Path) -> Profile:
         raise ProfileError(f"{path}: {exc}") from exc
     base = path.parent
     check_keys(data, ("sut", "pics", "pixit"), "profile")
-    sut = _get(data, "sut", dict, "profile", {})
+    sut = get_value(data, "sut", dict, "profile", {})
     check_keys(sut, ("name", "role"), "sut")
-    role = _get(sut, "role", str, "sut", "CMF")
-    name = _get(sut, "name", str, "sut", path.stem)
+    role = get_value(sut, "role", str, "sut", "CMF")
+    name = get_value(sut, "name", str, "sut", path.stem)
     if role == "SM":
         from harness.profile_sm import parse_sm
         return parse_sm(data, base, name, str(path))
     if role != "CMF":
         raise ProfileError(f"sut.role: {role!r} is not one of CMF, SM")
-    pics_t = _get(data, "pics", dict, "profile", {})
-    pixit_t = _get(data, "pixit", dict, "profile")
+    pics_t = get_value(data, "pics", dict, "profile", {})
+    pixit_t = get_value(data, "pixit", dict, "profile")
     check_keys(pics_t, tuple(n for n in _names(Pics) if n != "role"), "pics")
     check_keys(pixit_t, _names(Pixit), "pixit")
     pics = Pics(
         role=role,
-        cert_types=_cert_types(_get(pics_t, "cert_types", list, "pics", list(CERT_TYPES)), "pics.cert_types"),
-        delegation_mode=_get(pics_t, "delegation_mode", bool, "pics", True),
-        deferred_issuance=_cert_types(_get(pics_t, "deferred_issuance", list, "pics", []), "pics.deferred_issuance"),
-        chain_only_when_requested=_get(pics_t, "chain_only_when_requested", bool, "pics", False),
-        duplicate_registration_conflict=_get(pics_t, "duplicate_registration_conflict", bool, "pics", True),
-        deregister_conflict_with_valid_certs=_get(pics_t, "deregister_conflict_with_valid_certs", bool, "pics", True),
-        attribute_selectors=_selectors(_get(pics_t, "attribute_selectors", list, "pics", list(Pics.attribute_selectors))),
-        mtls_client_auth=_get(pics_t, "mtls_client_auth", bool, "pics", True),
-        cmp_protected_responses=_get(pics_t, "cmp_protected_responses", bool, "pics", True),
-        rest_registration=_get(pics_t, "rest_registration", bool, "pics", True),
-        cert_notifications=_get(pics_t, "cert_notifications", bool, "pics", True),
-        duplicate_subscription=_choice(_get(pics_t, "duplicate_subscription", str, "pics", "303"),
+        cert_types=_cert_types(get_value(pics_t, "cert_types", list, "pics", list(CERT_TYPES)), "pics.cert_types"),
+        delegation_mode=get_value(pics_t, "delegation_mode", bool, "pics", True),
+        deferred_issuance=_cert_types(get_value(pics_t, "deferred_issuance", list, "pics", []), "pics.deferred_issuance"),
+        chain_only_when_requested=get_value(pics_t, "chain_only_when_requested", bool, "pics", False),
+        duplicate_registration_conflict=get_value(pics_t, "duplicate_registration_conflict", bool, "pics", True),
+        deregister_conflict_with_valid_certs=get_value(pics_t, "deregister_conflict_with_valid_certs", bool, "pics", True),
+        attribute_selectors=_selectors(get_value(pics_t, "attribute_selectors", list, "pics", list(Pics.attribute_selectors))),
+        mtls_client_auth=get_value(pics_t, "mtls_client_auth", bool, "pics", True),
+        cmp_protected_responses=get_value(pics_t, "cmp_protected_responses", bool, "pics", True),
+        rest_registration=get_value(pics_t, "rest_registration", bool, "pics", True),
+        cert_notifications=get_value(pics_t, "cert_notifications", bool, "pics", True),
+        duplicate_subscription=_choice(get_value(pics_t, "duplicate_subscription", str, "pics", "303"),
                                        ("201", "303"), "pics.duplicate_subscription"),
-        notify_expiry=_get(pics_t, "notify_expiry", bool, "pics", True),
+        notify_expiry=get_value(pics_t, "notify_expiry", bool, "pics", True),
         acme_challenges=tuple(_choice(c, ("tls-alpn-01", "tkauth-01"), "pics.acme_challenges")
-                              for c in _get(pics_t, "acme_challenges", list, "pics", ["tls-alpn-01", "tkauth-01"])),
-        acme_initial_credential=_get(pics_t, "acme_initial_credential", bool, "pics", True),
-        acme_key_attestation=_get(pics_t, "acme_key_attestation", bool, "pics", True),
-        direct_mode=_get(pics_t, "direct_mode", bool, "pics", False),
+                              for c in get_value(pics_t, "acme_challenges", list, "pics", ["tls-alpn-01", "tkauth-01"])),
+        acme_initial_credential=get_value(pics_t, "acme_initial_credential", bool, "pics", True),
+        acme_key_attestation=get_value(pics_t, "acme_key_attestation", bool, "pics", True),
+        direct_mode=get_value(pics_t, "direct_mode", bool, "pics", False),
     )
-    vnfm2 = _get(pixit_t, "vnfm2", dict, "pixit", None)
+    vnfm2 = get_value(pixit_t, "vnfm2", dict, "pixit", None)
     pixit = Pixit(
-        api_root=_get(pixit_t, "api_root", str, "pixit").rstrip("/"),
-        cmp_base=_get(pixit_t, "cmp_base", str, "pixit").rstrip("/"),
-        server_ca=_path(base, _get(pixit_t, "server_ca", str, "pixit"), "pixit.server_ca"),
-        vnfm=_identity(_get(pixit_t, "vnfm", dict, "pixit"), base, "pixit.vnfm"),
+        api_root=get_value(pixit_t, "api_root", str, "pixit").rstrip("/"),
+        cmp_base=get_value(pixit_t, "cmp_base", str, "pixit").rstrip("/"),
+        server_ca=_path(base, get_value(pixit_t, "server_ca", str, "pixit"), "pixit.server_ca"),
+        vnfm=_identity(get_value(pixit_t, "vnfm", dict, "pixit"), base, "pixit.vnfm"),
         vnfm2=_identity(vnfm2, base, "pixit.vnfm2") if vnfm2 is not None else None,
         cmp_trust=_path(base, pixit_t["cmp_trust"], "pixit.cmp_trust") if "cmp_trust" in pixit_t else None,
-        cmp_single_path=_get(pixit_t, "cmp_single_path", bool, "pixit", False),
+        cmp_single_path=get_value(pixit_t, "cmp_single_path", bool, "pixit", False),
         ca_trust_anchors=tuple(
-            _path(base, p, "pixit.ca_trust_anchors") for p in _get(pixit_t, "ca_trust_anchors", list, "pixit", [])
+            _path(base, p, "pixit.ca_trust_anchors") for p in get_value(pixit_t, "ca_trust_anchors", list, "pixit", [])
         ),
-        expected_issuers=dict(_get(pixit_t, "expected_issuers", dict, "pixit", {})),
-        san_domain=_get(pixit_t, "san_domain", str, "pixit", "vnf.nfvct.test"),
-        timeout=_get(pixit_t, "timeout", float, "pixit", 10.0),
-        max_poll_seconds=_get(pixit_t, "max_poll_seconds", float, "pixit", 30.0),
-        max_polls=_get(pixit_t, "max_polls", int, "pixit", 10),
-        notify_wait_seconds=_get(pixit_t, "notify_wait_seconds", float, "pixit", 5.0),
-        notify_quiet_seconds=_get(pixit_t, "notify_quiet_seconds", float, "pixit", 1.0),
-        short_lived_san_domain=_get(pixit_t, "short_lived_san_domain", str, "pixit", ""),
-        short_lived_seconds=_get(pixit_t, "short_lived_seconds", float, "pixit", 0.0),
+        expected_issuers=dict(get_value(pixit_t, "expected_issuers", dict, "pixit", {})),
+        san_domain=get_value(pixit_t, "san_domain", str, "pixit", "vnf.nfvct.test"),
+        timeout=get_value(pixit_t, "timeout", float, "pixit", 10.0),
+        max_poll_seconds=get_value(pixit_t, "max_poll_seconds", float, "pixit", 30.0),
+        max_polls=get_value(pixit_t, "max_polls", int, "pixit", 10),
+        notify_wait_seconds=get_value(pixit_t, "notify_wait_seconds", float, "pixit", 5.0),
+        notify_quiet_seconds=get_value(pixit_t, "notify_quiet_seconds", float, "pixit", 1.0),
+        short_lived_san_domain=get_value(pixit_t, "short_lived_san_domain", str, "pixit", ""),
+        short_lived_seconds=get_value(pixit_t, "short_lived_seconds", float, "pixit", 0.0),
         cert_profile=_path(base, pixit_t["cert_profile"], "pixit.cert_profile") if "cert_profile" in pixit_t else None,
-        acme=_acme(_get(pixit_t, "acme", dict, "pixit", None), base),
+        acme=_acme(get_value(pixit_t, "acme", dict, "pixit", None), base),
         sut_client_ca=_path(base, pixit_t["sut_client_ca"], "pixit.sut_client_ca") if "sut_client_ca" in pixit_t
         else None,
         ca_certificates=tuple(_path(base, p, "pixit.ca_certificates")
-                              for p in _get(pixit_t, "ca_certificates", list, "pixit", [])),
-        harness=_harness(_get(pixit_t, "harness", dict, "pixit", None), base),
+                              for p in get_value(pixit_t, "ca_certificates", list, "pixit", [])),
+        harness=_harness(get_value(pixit_t, "harness", dict, "pixit", None), base),
     )
     for url, key in ((pixit.api_root, "api_root"), (pixit.cmp_base, "cmp_base")):
         if not url.startswith(("https://", "http://")):

@@ -40,7 +40,7 @@ from cryptography import x509
 
 from harness.listeners import LISTENER_KEYS, Listener, parse_listener
 from harness.profile import Pics, Profile
-from harness.profile_keys import ProfileError, check_keys
+from harness.profile_keys import ProfileError, check_keys, get_value
 
 MODES = ("passive", "semi-active", "fully-active")
 TOP_KEYS = ("sut", "pics", "pixit")
@@ -98,21 +98,8 @@ class SmPixit:
         return tuple(dict.fromkeys(d for s in self.sets for d in s.domains))
 
 
-def _get(table: dict[str, Any], key: str, kind: type, where: str, default: Any = ...) -> Any:
-    if key not in table:
-        if default is ...:
-            raise ProfileError(f"{where}.{key}: missing (required)")
-        return default
-    value = table[key]
-    if kind is float and isinstance(value, int) and not isinstance(value, bool):
-        value = float(value)
-    if not isinstance(value, kind) or (kind in (int, float) and isinstance(value, bool)):
-        raise ProfileError(f"{where}.{key}: expected {kind.__name__}, got {type(value).__name__} {value!r}")
-    return value
-
-
 def _file(base: Path, table: dict[str, Any], key: str, where: str) -> Path:
-    path = (base / _get(table, key, str, where)).resolve()
+    path = (base / get_value(table, key, str, where)).resolve()
     if not path.is_file():
         raise ProfileError(f"{where}.{key}: file not found: {path}")
     return path
@@ -142,13 +129,13 @@ def _set(name: str, table: Any, base: Path, adapter: str) -> SmSet:
     if not isinstance(table, dict):
         raise ProfileError(f"{where}: expected a table")
     check_keys(table, SET_KEYS, where)
-    mode = _get(table, "mode", str, where)
+    mode = get_value(table, "mode", str, where)
     if mode not in MODES:
         raise ProfileError(f"{where}.mode: {mode!r} is not one of {', '.join(MODES)}")
-    domains = _get(table, "domains", list, where)
+    domains = get_value(table, "domains", list, where)
     if not domains or not all(isinstance(d, str) and NAME.match(d) for d in domains):
         raise ProfileError(f"{where}.domains: a non-empty list of trust domain names expected, got {domains!r}")
-    approval = _get(table, "approval_url", str, where, "").rstrip("/")
+    approval = get_value(table, "approval_url", str, where, "").rstrip("/")
     if approval and mode != "fully-active":
         raise ProfileError(f"{where}.approval_url: only a fully-active set is asked for approval (mode is {mode})")
     if approval and not approval.startswith(("https://", "http://")):
@@ -160,12 +147,12 @@ def _set(name: str, table: Any, base: Path, adapter: str) -> SmSet:
     _certificate(credential, f"{where}.credential")
     key = _file(base, table, "credential_key", where) if "credential_key" in table else None
     return SmSet(name, mode, tuple(domains), credential, _producer(table.get("nfvo"), base, f"{where}.nfvo"),
-                 _producer(table.get("vim"), base, f"{where}.vim"), _get(table, "master", bool, where, False), key,
+                 _producer(table.get("vim"), base, f"{where}.vim"), get_value(table, "master", bool, where, False), key,
                  approval)
 
 
 def _seconds(table: dict[str, Any], key: str, default: float) -> float:
-    value = _get(table, key, float, "pixit.sm", default)
+    value = get_value(table, key, float, "pixit.sm", default)
     if not 0 < value <= 600:
         raise ProfileError(f"pixit.sm.{key}: expected seconds in (0, 600], got {value}")
     return float(value)
@@ -175,12 +162,12 @@ def _sm(table: Any, base: Path) -> SmPixit:
     if not isinstance(table, dict):
         raise ProfileError("pixit.sm: missing (required): the SM's interface sets and trust anchors")
     check_keys(table, SM_KEYS, "pixit.sm")
-    adapter = _get(table, "approval_adapter", str, "pixit.sm", "")
+    adapter = get_value(table, "approval_adapter", str, "pixit.sm", "")
     if adapter and (":" not in adapter or adapter.startswith(":") or adapter.endswith(":")):
         raise ProfileError(f"pixit.sm.approval_adapter: expected 'package.module:Class', got {adapter!r}")
-    sets_t = _get(table, "sets", dict, "pixit.sm")
+    sets_t = get_value(table, "sets", dict, "pixit.sm")
     sets = tuple(_set(name, t, base, adapter) for name, t in sets_t.items())
-    sub = _get(table, "sub_sm", str, "pixit.sm", "")
+    sub = get_value(table, "sub_sm", str, "pixit.sm", "")
     by_name = {s.name: s for s in sets}
     if sub:
         if sub not in by_name:
@@ -211,7 +198,7 @@ def _sm(table: Any, base: Path) -> SmPixit:
         server_ca=_file(base, table, "server_ca", "pixit.sm"),
         credential_ca=_file(base, table, "credential_ca", "pixit.sm"),
         mano_root=_file(base, table, "mano_root", "pixit.sm"),
-        sets=sets, security_vnfd=_get(table, "security_vnfd", str, "pixit.sm"), sub_sm=sub,
+        sets=sets, security_vnfd=get_value(table, "security_vnfd", str, "pixit.sm"), sub_sm=sub,
         approval_adapter=adapter, react_seconds=_seconds(table, "react_seconds", 3.0),
         quiet_seconds=_seconds(table, "quiet_seconds", 0.4), approval_seconds=_seconds(table, "approval_seconds", 1.5))
     if not pixit.security_vnfd:
@@ -222,12 +209,12 @@ def _sm(table: Any, base: Path) -> SmPixit:
 def parse_sm(data: dict[str, Any], base: Path, name: str, source: str) -> Profile:
     """A profile with ``sut.role = "SM"`` (already parsed TOML; paths relative to ``base``)."""
     check_keys(data, TOP_KEYS, "profile")
-    sut = _get(data, "sut", dict, "profile", {})
+    sut = get_value(data, "sut", dict, "profile", {})
     check_keys(sut, SUT_KEYS, "sut")
-    for key in _get(data, "pics", dict, "profile", {}):
+    for key in get_value(data, "pics", dict, "profile", {}):
         raise ProfileError(f"pics.{key}: an SM profile has no [pics] keys: its claims are the modes of its "
                            "interface sets (pixit.sm.sets.<name>.mode) and the master flag")
-    pixit_t = _get(data, "pixit", dict, "profile")
+    pixit_t = get_value(data, "pixit", dict, "profile")
     check_keys(pixit_t, ("sm",), "pixit")
     pics = Pics(role="SM", cert_types=(), delegation_mode=False, cert_notifications=False)
     return Profile(name=name, pics=pics, pixit=_sm(pixit_t.get("sm"), base), source=source)

@@ -16,8 +16,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives import hashes
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 from wire.credentials import Issued, PrivateKey, new_key
@@ -189,3 +188,32 @@ def build_test_pki() -> TestPki:
             "NFV_MANO_certificate": make_intermediate(operator_root, "NFVCT NFV-MANO Issuing CA"),
         },
     )
+
+
+def write_file(path: Path, data: bytes, *, private: bool = False) -> None:
+    """Write ``data`` (making the folder); ``private``: mode 0600, for keys."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    if private:
+        path.chmod(0o600)
+
+
+def write_pair(issued: Issued, base: Path) -> None:
+    """``base``.crt (the chain, leaf first) and ``base``.key (0600)."""
+    write_file(base.with_suffix(".crt"), issued.chain_pem())
+    write_file(base.with_suffix(".key"), issued.key_pem(), private=True)
+
+
+def is_ip(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return True
+
+
+def host_names(host: str) -> dict[str, tuple[str, ...]]:
+    """make_entity's dns/ips for a listener reached at ``host`` (and on loopback)."""
+    ips = {"127.0.0.1"} | ({host} if is_ip(host) else set())
+    dns = {"localhost"} | (set() if is_ip(host) else {host})
+    return {"dns": tuple(sorted(dns)), "ips": tuple(sorted(ips))}

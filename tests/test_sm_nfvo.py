@@ -12,7 +12,6 @@ import httpx
 import pytest
 
 from harness.trace import Trace
-from simulators.pki import build_test_pki
 from wire.serve import TlsFiles, serve
 from simulators.sm.actors import SmActors, run_sm_actors
 from simulators.sm.approval import ApprovalAnswer, load_adapter
@@ -51,7 +50,7 @@ class RejectAll:
 def mano(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[SmActors, _Sink, str]]:
     workdir = tmp_path_factory.mktemp("sm")
     adapter = load_adapter("tests.test_sm_nfvo:RejectAll")
-    with run_sm_actors(build_test_pki(), workdir, Trace(), 7, adapter=adapter) as actors:
+    with run_sm_actors(workdir, Trace(), 7, adapter=adapter) as actors:
         sink = _Sink()
         cert, key = actors.sm_server
         with serve(sink.app(), TlsFiles(cert, key, actors.mano_trust, "required"), name="sink") as served:

@@ -23,7 +23,7 @@ from harness.profile_keys import ProfileError
 from harness.runner import run
 from reference.sm.serve import settings_for
 from reference.sm.settings import SettingsError, load_settings
-from simulators.sm.actors import free_ports
+from harness.listeners import free_ports
 from tests.conftest import failed_requirements, run_sm
 
 ROOT = Path(__file__).resolve().parent.parent

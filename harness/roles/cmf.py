@@ -17,7 +17,7 @@ from starlette.applications import Starlette
 from harness.context import RunContext
 from harness.env_cmf import CA_TYPES, DEFAULT_PORTS, init_cmf
 from harness.events import Event, Message
-from harness.listeners import free_port, listen
+from harness.listeners import free_ports, listen
 from harness.profile import HarnessPixit, Identity, Profile, load_profile
 from harness.trace import Trace
 from reference.cmf.launch import run_cmf
@@ -69,7 +69,7 @@ class CmfRole:
 
     @contextmanager
     def embedded(self, workdir: Path, faults: frozenset[str], seed: int, check_after: int) -> Iterator[Profile]:
-        profile_path = init_cmf(workdir, ports={n: free_port() for n in DEFAULT_PORTS}, check_after=check_after)
+        profile_path = init_cmf(workdir, ports=free_ports(tuple(DEFAULT_PORTS)), check_after=check_after)
         with run_cmf(load_settings(settings_for(profile_path), faults)):
             profile = load_profile(profile_path)
             yield dataclasses.replace(profile, name="embedded reference CMF", source="embedded reference CMF")

@@ -14,7 +14,7 @@ from pathlib import Path
 from harness.context import RunContext
 from harness.env_sm import init_sm, port_names
 from harness.events import Event, Message
-from harness.faults import split
+from harness.listeners import free_ports
 from harness.profile import Profile, load_profile
 from harness.profile_keys import ProfileError
 from harness.profile_sm import SmPixit
@@ -24,7 +24,7 @@ from reference.sm.serve import settings_for
 from scenarios import sm_scenarios
 from scenarios.common import Scenario
 from scenarios.sm_common import SmSetup
-from simulators.sm.actors import SmActors, free_ports, start_sm_actors
+from simulators.sm.actors import SmActors, start_sm_actors
 
 SM_BINDINGS = (
     "Sc-Or (IFA033 clause 6) in the wire form of ETSI GS NFV-SOL 005: NS LCM subscriptions and "
@@ -81,9 +81,8 @@ class SmRole:
     @contextmanager
     def embedded(self, workdir: Path, faults: frozenset[str], seed: int, check_after: int) -> Iterator[Profile]:
         """A one-off environment in ``workdir`` on free loopback ports; the reference SM from its settings file."""
-        sut_faults, _ = split("sm", faults)  # the SM role has no actor faults
         path = init_sm(workdir, ports=free_ports(port_names()))
-        with run_reference_sm(settings_for(path), sut_faults):
+        with run_reference_sm(settings_for(path), faults):
             yield load_profile(path)
 
     @contextmanager

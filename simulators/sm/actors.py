@@ -16,7 +16,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
 
 from harness.env_sm import init_sm, port_names
-from harness.listeners import free_port, listen
+from harness.listeners import free_ports, listen
 from harness.profile_keys import ProfileError
 from harness.profile import load_profile
 from harness.profile_sm import SmPixit
@@ -114,22 +114,12 @@ def _stop_all(managers: list[AbstractContextManager[Served]]) -> None:
         thread.join(10.0)
 
 
-def free_ports(names: tuple[str, ...], attempts: int = 20) -> dict[str, int]:
-    """Distinct free loopback ports, one per name (bounded retries against collisions)."""
-    for _ in range(attempts):
-        ports = {name: free_port() for name in names}
-        if len(set(ports.values())) == len(ports):
-            return ports
-    raise RuntimeError("no distinct free ports on 127.0.0.1")
-
-
 @contextmanager
-def run_sm_actors(pki: object, workdir: Path, trace: Trace, seed: int, *, approval_timeout: float = 3.0,
+def run_sm_actors(workdir: Path, trace: Trace, seed: int, *, approval_timeout: float = 3.0,
                   adapter: ApprovalAdapter | None = None) -> Iterator[SmActors]:
     """The NFVO and VIM of a one-off `nfvct init --role sm` environment in ``workdir`` on free loopback ports, with
     every SM credential's key at hand (``actors.credentials``) and the reference SM's server identity
-    (``actors.sm_server``): for tests that play the SM themselves. ``pki`` is ignored (the environment has its
-    own); kept so that tests/test_sm_nfvo.py runs unchanged."""
+    (``actors.sm_server``): for tests that play the SM themselves (tests/test_sm_nfvo.py)."""
     path = init_sm(workdir / "sm-env", ports=free_ports(port_names()))
     pixit = load_profile(path).pixit
     assert isinstance(pixit, SmPixit)
