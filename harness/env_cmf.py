@@ -17,7 +17,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 
 from harness.env_cmf_text import PROFILE, SETTINGS
 from simulators.direct.actors import POLICY, SAN_DOMAIN
-from simulators.pki import host_names, make_entity, make_intermediate, make_root, write_file, write_pair
+from simulators.pki import host_names, is_ip, make_entity, make_intermediate, make_root, write_file, write_pair
 from wire.acme import MANO_CERT_TYPE
 
 # default ports: the reference CMF's listeners, then the harness's (all overridable in the files written)
@@ -88,7 +88,7 @@ def init_cmf(d: Path, *, host: str = "127.0.0.1", ports: dict[str, int] | None =
     ref_url = f"https://127.0.0.1:{ports['cmf']}"
     issuers = "\n".join(f'{t} = "{_subject(d / "harness" / "ca" / f"{t}.crt")}"' for t in CA_TYPES[:2])
     (d / "profile.toml").write_text(PROFILE.format(
-        ref_url=ref_url, acme_url=f"https://127.0.0.1:{ports['acme']}", host=host, ports=ports, url=url,
+        bind=host if is_ip(host) else "0.0.0.0", ref_url=ref_url, acme_url=f"https://127.0.0.1:{ports['acme']}", host=host, ports=ports, url=url,
         issuers=issuers, eab_kid=eab["kid"], eab_key=eab["key"], short_domain=SHORT_LIVED_DOMAIN,
         short_seconds=SHORT_LIVED_SECONDS, mano_domain=MANO_DOMAIN))
     (d / "reference" / "cmf.toml").write_text(SETTINGS.format(

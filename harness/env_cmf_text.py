@@ -48,40 +48,41 @@ oss_eab_key = "{eab_key}"
 mano_domain = "{mano_domain}"
 token_authority_key = "harness/token_authority.jwk"
 
-[pixit.harness]                          # the harness's own actors: what your CMF must reach
+[pixit.harness]                          # the harness's own actors: what your CMF must reach (bind: the
+                                         # local address they listen on; url: what your CMF is given)
 directory = "harness"
 
 [pixit.harness.ca1]                      # CA-1: delegation-mode issuance and direct-mode registration
-bind = "127.0.0.1"
+bind = "{bind}"
 port = {ports[ca1]}
 url = "{url[ca1]}"
 
 [pixit.harness.notify]                   # the VNFM's notification endpoint (SOL023 clause 7 callbacks)
-bind = "127.0.0.1"
+bind = "{bind}"
 port = {ports[notify]}
 url = "{url[notify]}"
 
 [pixit.harness.alpn]                     # the MANO entities' tls-alpn-01 responder (RFC 8737)
-bind = "127.0.0.1"
+bind = "{bind}"
 port = {ports[alpn]}
 
 [pixit.harness.vnfm_lcm]                 # the VNFM's VNF LCM interface (direct mode, SOL023 clause 6)
-bind = "127.0.0.1"
+bind = "{bind}"
 port = {ports[vnfm_lcm]}
 url = "{url[vnfm_lcm]}"
 
 [pixit.harness.attestation]              # the attestation service (direct mode, C.2.1.2)
-bind = "127.0.0.1"
+bind = "{bind}"
 port = {ports[attestation]}
 url = "{url[attestation]}"
 
 [pixit.harness.vnfci]                    # the VNFCIs' configuration endpoint (direct mode)
-bind = "127.0.0.1"
+bind = "{bind}"
 port = {ports[vnfci]}
 url = "{url[vnfci]}"
 
 [pixit.harness.direct_cmp]               # the CA's CMP endpoint the VNFCIs enrol at (direct mode)
-bind = "127.0.0.1"
+bind = "{bind}"
 port = {ports[direct_cmp]}
 url = "{url[direct_cmp]}"
 """

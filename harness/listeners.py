@@ -46,14 +46,23 @@ def parse_listener(table: Any, where: str, default_bind: str = LOOPBACK) -> List
 
 
 @contextmanager
-def listen(app: Any, tls: TlsFiles | None, listener: Listener, name: str) -> Iterator[Served]:
-    """Serve ``app`` where ``listener`` says; a port in use is a one-line error naming the listener."""
+def listen(app: Any, tls: TlsFiles | None, listener: Listener, name: str, where: str = "") -> Iterator[Served]:
+    """Serve ``app`` where ``listener`` says; an address that cannot be bound (in use, not local) is a one-line
+    ProfileError naming the profile key (``where``, default pixit.harness.<name>), checked before uvicorn starts."""
+    key = where or f"pixit.harness.{name}"
+    if listener.port:
+        try:
+            with socket.socket(socket.AF_INET6 if ":" in listener.bind else socket.AF_INET) as probe:
+                probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+                probe.bind((listener.bind, listener.port))
+        except OSError as exc:
+            raise ProfileError(f"{key}: cannot listen on {listener.bind}:{listener.port}: {exc.strerror}") from None
     try:
         with serve(app, tls, name=name, host=listener.bind, port=listener.port, url=listener.url) as served:
             yield served
     except RuntimeError as exc:
         if "could not listen" in str(exc):
-            raise ProfileError(f"pixit.harness.{name}: {exc}") from None
+            raise ProfileError(f"{key}: cannot listen on {listener.bind}:{listener.port}") from None
         raise
 
 

@@ -4,6 +4,7 @@ SIGINT/SIGTERM."""
 from __future__ import annotations
 
 import signal
+import sys
 import threading
 from pathlib import Path
 
@@ -17,7 +18,15 @@ def settings_for(profile: Path) -> Path:
 
 
 def serve_cmf(settings: Path, *, faults: list[str], stop: threading.Event | None = None) -> int:
-    stop = stop or threading.Event()
+    """Serve until SIGINT/SIGTERM or ``stop``: 0; a listener that cannot start: one line on stderr, 2."""
+    try:
+        return _serve(settings, faults, stop or threading.Event())
+    except RuntimeError as exc:  # wire.serve: the address is in use or not local
+        print(f"nfvct: reference CMF ({settings}): {exc}", file=sys.stderr)
+        return 2
+
+
+def _serve(settings: Path, faults: list[str], stop: threading.Event) -> int:
     with run_cmf(load_settings(settings, frozenset(faults))) as cmf:
         print(f"reference CMF: {cmf.base_url}  (REST {cmf.base_url}/nfv-cert/v1, CMP "
               f"{cmf.base_url}{cmf.config.cmp_base}/..., mTLS)")

@@ -17,7 +17,6 @@ from cryptography.hazmat.primitives.serialization import Encoding
 
 from harness.env_sm import init_sm, port_names
 from harness.listeners import free_ports, listen
-from harness.profile_keys import ProfileError
 from harness.profile import load_profile
 from harness.profile_sm import SmPixit
 from harness.trace import Trace
@@ -90,12 +89,9 @@ def start_sm_actors(pixit: SmPixit, trace: Trace, seed: int, *,
         for s in pixit.sets:
             for producer, kind, where in ((nfvo, "nfvo", s.nfvo), (vim, "vim", s.vim)):
                 tls = TlsFiles(where.cert, where.key, pixit.credential_ca, "required")
-                manager = listen(producer.app(s.name), tls, where.listener, f"{kind}-{s.name}")
-                try:
-                    served = manager.__enter__()
-                except ProfileError:
-                    raise ProfileError(f"pixit.sm.sets.{s.name}.{kind}: could not listen on {where.listener.bind}:"
-                                       f"{where.listener.port} (address in use or not local?)") from None
+                manager = listen(producer.app(s.name), tls, where.listener, f"{kind}-{s.name}",
+                                 where=f"pixit.sm.sets.{s.name}.{kind}")
+                served = manager.__enter__()
                 started.append(manager)
                 producer.base_urls[s.name] = served.base_url
         yield SmActors(nfvo, vim, inventory, bindings, credentials, pixit.mano_root, pixit.credential_ca,
