@@ -29,7 +29,7 @@ def test_faults_json_lists_every_fault_with_requirements() -> None:
 
 def test_run_with_fault_exits_1_and_results_show_the_declared_fails(tmp_path: Path) -> None:
     fault = next(f for f in FAULTS if f.name == "skip-delegate-check")
-    proc = nfvct("run", "--fault", fault.name, "--out", str(tmp_path), "--seed", "7")
+    proc = nfvct("run", "--fault", fault.name, "--out", str(tmp_path), "--seed", "7", "-k", fault.only)
     assert proc.returncode == 1, proc.stderr
     results = json.loads((tmp_path / "results.json").read_text())
     verdicts = {r["id"]: r["verdict"] for r in results["requirements"]}
