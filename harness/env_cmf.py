@@ -84,7 +84,9 @@ def init_cmf(d: Path, *, host: str = "127.0.0.1", ports: dict[str, int] | None =
     if not (d / "reference" / "cmf.crt").exists():
         _reference_pki(d, host)
     eab = json.loads((d / "import" / "oss_eab.json").read_text())
-    url = {name: f"https://{host}:{ports[name]}" for name in HARNESS_LISTENERS}
+    # port 0: ephemeral, for listeners whose URL the SUT learns during the run (callback URIs, enrolment and
+    # configuration URLs); then the advertised url is the bound one
+    url = {name: f"https://{host}:{ports[name]}" if ports[name] else "" for name in HARNESS_LISTENERS}
     ref_url = f"https://127.0.0.1:{ports['cmf']}"
     issuers = "\n".join(f'{t} = "{_subject(d / "harness" / "ca" / f"{t}.crt")}"' for t in CA_TYPES[:2])
     (d / "profile.toml").write_text(PROFILE.format(

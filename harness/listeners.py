@@ -4,6 +4,7 @@ Defaults: 127.0.0.1 and an ephemeral port (the project's tests and CI stay on lo
 
 from __future__ import annotations
 
+import random
 import socket
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -66,17 +67,25 @@ def listen(app: Any, tls: TlsFiles | None, listener: Listener, name: str, where:
         raise
 
 
-def free_port(host: str = LOOPBACK) -> int:
-    """A port free right now on ``host`` (for environments made for one embedded run)."""
-    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as sock:
-        sock.bind((host, 0))
-        return int(sock.getsockname()[1])
+def free_port(host: str = LOOPBACK, span: tuple[int, int] | None = None, rng: random.Random | None = None) -> int:
+    """A port free right now on ``host``: an ephemeral one, or with ``span`` one at random in [low, high)."""
+    for _ in range(200 if span else 1):
+        port = (rng or random).randrange(*span) if span else 0
+        with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as sock:
+            try:
+                sock.bind((host, port))
+            except OSError:
+                continue
+            return int(sock.getsockname()[1])
+    raise RuntimeError(f"no free port on {host} in {span}")
 
 
-def free_ports(names: tuple[str, ...], attempts: int = 20) -> dict[str, int]:
-    """Distinct free loopback ports, one per name (bounded retries against collisions)."""
+def free_ports(names: tuple[str, ...], attempts: int = 20, *, span: tuple[int, int] | None = None) -> dict[str, int]:
+    """Distinct free loopback ports, one per name (bounded retries against collisions). An environment served by
+    another process for a while takes ``span`` = (20000, 30000): below Linux's ephemeral range (32768-60999), so
+    no ephemeral port another run takes in the meantime can be one of its fixed ports."""
     for _ in range(attempts):
-        ports = {name: free_port() for name in names}
+        ports = {name: free_port(span=span) for name in names}
         if len(set(ports.values())) == len(ports):
             return ports
     raise RuntimeError("no distinct free ports on 127.0.0.1")

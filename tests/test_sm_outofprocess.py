@@ -17,14 +17,14 @@ import pytest
 
 from harness.env_sm import init_sm, port_names
 from harness.faults import by_name
+from harness.listeners import free_ports
 from harness.model import RunResult, Verdict
 from harness.profile import load_profile
 from harness.profile_keys import ProfileError
 from harness.runner import run
 from reference.sm.serve import settings_for
 from reference.sm.settings import SettingsError, load_settings
-from harness.listeners import free_ports
-from tests.conftest import failed_requirements, run_sm
+from tests.conftest import SERVED_SPAN, failed_requirements, run_sm
 
 ROOT = Path(__file__).resolve().parent.parent
 CLI = "import sys; from harness.cli import main; sys.exit(main(sys.argv[1:]))"
@@ -36,7 +36,7 @@ LEGITIMATE_DIFFERENCES: dict[str, str] = {}
 @pytest.fixture(scope="module")
 def env(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The environment's profile (free loopback ports, so parallel test files do not collide)."""
-    return init_sm(tmp_path_factory.mktemp("sm-env"), ports=free_ports(port_names()))
+    return init_sm(tmp_path_factory.mktemp("sm-env"), ports=free_ports(port_names(), span=SERVED_SPAN))
 
 
 def _serve(profile: Path, faults: tuple[str, ...], log: Path) -> subprocess.Popen[bytes]:

@@ -51,6 +51,10 @@ BINDINGS = (
 )
 
 
+# listeners whose URL the CMF learns during the run, so an embedded run binds them on ephemeral ports
+RUN_TIME_URLS = {"notify": 0, "vnfci": 0, "direct_cmp": 0}
+
+
 def _issuing(h: HarnessPixit) -> dict[str, Issued]:
     anchor = x509.load_pem_x509_certificate(h.file("ca/operator_root.crt").read_bytes())
     out = {}
@@ -69,7 +73,8 @@ class CmfRole:
 
     @contextmanager
     def embedded(self, workdir: Path, faults: frozenset[str], seed: int, check_after: int) -> Iterator[Profile]:
-        profile_path = init_cmf(workdir, ports=free_ports(tuple(DEFAULT_PORTS)), check_after=check_after)
+        ports = free_ports(tuple(DEFAULT_PORTS)) | RUN_TIME_URLS  # no fixed port left idle to be taken meanwhile
+        profile_path = init_cmf(workdir, ports=ports, check_after=check_after)
         with run_cmf(load_settings(settings_for(profile_path), faults)):
             profile = load_profile(profile_path)
             yield dataclasses.replace(profile, name="embedded reference CMF", source="embedded reference CMF")
