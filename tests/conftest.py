@@ -61,7 +61,9 @@ def run_sm(*faults: str) -> RunResult:
 
 
 FAULT_GROUPS = 3
-SERVED_SPAN = (20000, 30000)  # ports of environments served by another process (harness.listeners.free_ports)
+# ports of environments served by another process (harness.listeners.free_ports): one span per test module, so
+# two modules' fixed ports never meet
+SERVED_SPAN = {"cmf": (20000, 25000), "sm": (25000, 30000)}
 _FAULT_TEST = "tests/test_faults.py::test_fault_fails_exactly_its_requirements["
 _EVERY_CHECK = "tests/test_faults.py::test_every_check_fails_under_some_fault"
 _SHARES_CLEAN_RUN = {"tests/test_outofprocess.py": "tests/test_faults.py"}

@@ -34,7 +34,7 @@ CLI = "import sys; from harness.cli import main; sys.exit(main(sys.argv[1:]))"
 @pytest.fixture(scope="module")
 def environment(tmp_path_factory: pytest.TempPathFactory) -> Path:
     directory = tmp_path_factory.mktemp("env")
-    return init_cmf(directory, ports=free_ports(tuple(DEFAULT_PORTS), span=SERVED_SPAN), check_after=0)
+    return init_cmf(directory, ports=free_ports(tuple(DEFAULT_PORTS), span=SERVED_SPAN["cmf"]), check_after=0)
 
 
 def _wait_ready(process: subprocess.Popen[bytes], log: Path, seconds: float = 30.0) -> None:

@@ -36,7 +36,7 @@ LEGITIMATE_DIFFERENCES: dict[str, str] = {}
 @pytest.fixture(scope="module")
 def env(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The environment's profile (free loopback ports, so parallel test files do not collide)."""
-    return init_sm(tmp_path_factory.mktemp("sm-env"), ports=free_ports(port_names(), span=SERVED_SPAN))
+    return init_sm(tmp_path_factory.mktemp("sm-env"), ports=free_ports(port_names(), span=SERVED_SPAN["sm"]))
 
 
 def _serve(profile: Path, faults: tuple[str, ...], log: Path) -> subprocess.Popen[bytes]:

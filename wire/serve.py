@@ -96,3 +96,6 @@ def serve(
     finally:
         server.should_exit = True
         thread.join(timeout=5)
+        if thread.is_alive():  # a peer holding a connection open past the graceful timeout: stop waiting for it
+            server.force_exit = True
+            thread.join(timeout=5)
