@@ -120,5 +120,7 @@ Direct mode
   VNF LCM of the VNFM       {url[vnfm_lcm]}/vnflcm/v2   (subscribe there; the harness tests your callback first)
   attestation service       {url[attestation]}/attestation/v1/results/{{vnfcId}}
   identity policy           import/direct_policy.json (VDU -> identities and certificate types)
+  The VNFM runs only while `nfvct run` runs and forgets subscriptions between runs: subscribe again when your
+  subscription is gone (GET on it answers 404) or the VNFM was unreachable.
 Then fill profile.toml (pixit.api_root, cmp_base, server_ca, sut_client_ca) and run: nfvct run --profile {dir}/profile.toml
 """

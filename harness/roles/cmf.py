@@ -117,8 +117,8 @@ class CmfRole:
         ca = CaSimulator(issuing=issuing, trace=trace, faults=faults)
         direct_ca = DirectCa(CaSimulator(issuing=issuing, trace=None), trace, next(iter(issuing.values())).chain[0])
         app = Starlette(routes=[*ca.app().routes, *direct_ca.ca1_app().routes])
-        served = stack.enter_context(listen(app, TlsFiles(h.file("ca1.crt"), h.file("ca1.key"), client_ca), h.listeners["ca1"],
-                                            "ca1"))
+        tls = TlsFiles(h.file("ca1.crt"), h.file("ca1.key"), client_ca)
+        served = stack.enter_context(listen(app, tls, h.listeners["ca1"], "ca1"))
         ca.base_url = direct_ca.ca.base_url = served.base_url
         ctx.ca_status = ca.status
         known = {c.fingerprint(c.signature_hash_algorithm) for c in ctx.intermediates}  # type: ignore[arg-type]
