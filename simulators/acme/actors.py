@@ -3,7 +3,6 @@ TLS-ALPN-01 responder and the token authority, and where the SUT's directory is.
 
 from __future__ import annotations
 
-import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -48,11 +47,6 @@ class AcmeActors:
         if self._hsm is not None:
             self._hsm.close()
         self.responder.close()
-
-
-def new_oss_eab() -> tuple[str, str]:
-    """An operator-provisioned OSS EAB key: (key id, base64url MAC key)."""
-    return f"oss-{secrets.token_hex(4)}", jose.b64encode(secrets.token_bytes(32)).decode()
 
 
 def actors_for(profile: Profile, trace: Trace, *, responder: TlsAlpnResponder | None = None,
