@@ -80,6 +80,12 @@ def free_port(host: str = LOOPBACK, span: tuple[int, int] | None = None, rng: ra
     raise RuntimeError(f"no free port on {host} in {span}")
 
 
+# An embedded run's environment is written before its listeners bind (the reference must know their URLs at its
+# start), so its ports are drawn at random from a span outside Linux's ephemeral range (32768-60999): a port the
+# kernel hands another run's bind(0) or connect() meanwhile can never be one of them.
+EMBEDDED_SPAN = (10000, 20000)
+
+
 def free_ports(names: tuple[str, ...], attempts: int = 20, *, span: tuple[int, int] | None = None) -> dict[str, int]:
     """Distinct free loopback ports, one per name (bounded retries against collisions). An environment served by
     another process for a while takes ``span`` = (20000, 30000): below Linux's ephemeral range (32768-60999), so

@@ -13,7 +13,7 @@ from cryptography.x509.oid import NameOID
 from harness.checks.profile_checks import _issuer
 from harness.context import IssuedCert
 from harness.env_cmf import DEFAULT_PORTS, init_cmf
-from harness.listeners import free_port
+from harness.listeners import EMBEDDED_SPAN, free_ports
 from harness.profile import load_profile
 from harness.roles.cmf import ROLE
 from harness.trace import Trace
@@ -27,7 +27,7 @@ def _csr() -> x509.CertificateSigningRequest:
 
 
 def test_issuer_from_aia_ca_issuers_only_on_profile_hosts(tmp_path: Path) -> None:
-    profile = load_profile(init_cmf(tmp_path, ports={n: free_port() for n in DEFAULT_PORTS}))
+    profile = load_profile(init_cmf(tmp_path, ports=free_ports(tuple(DEFAULT_PORTS), span=EMBEDDED_SPAN)))
     with ROLE.context(profile, Trace(), 1, frozenset(), lambda event: None) as ctx:
         ca = ctx.ca_status.__self__  # the harness's CA-1 (CaSimulator)
         expected = ca.issuing["VNFCI_certificate"].cert

@@ -35,7 +35,7 @@ from hypothesis import strategies as st
 from hypothesis.strategies import SearchStrategy
 
 from harness.env_cmf import DEFAULT_PORTS, init_cmf
-from harness.listeners import free_port
+from harness.listeners import EMBEDDED_SPAN, free_ports
 from harness.profile import load_profile
 from harness.roles.cmf import ROLE
 from harness.trace import Trace
@@ -115,7 +115,7 @@ def env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Env]:
     workdir: Path = tmp_path_factory.mktemp("hostile")
     # an `nfvct init` environment on free ports: the reference CMF from its settings, and the harness's CA-1
     # (which issues what the CMF forwards) from the profile
-    profile_path = init_cmf(workdir / "env", ports={n: free_port() for n in DEFAULT_PORTS})
+    profile_path = init_cmf(workdir / "env", ports=free_ports(tuple(DEFAULT_PORTS), span=EMBEDDED_SPAN))
     profile = load_profile(profile_path)
     vnfm_id, server_ca = profile.pixit.vnfm, str(profile.pixit.server_ca)
     cmf_subject = x509.load_pem_x509_certificate((workdir / "env" / "reference" / "cmf.crt").read_bytes()).subject

@@ -17,7 +17,7 @@ import httpx
 import pytest
 
 from harness.env_cmf import DEFAULT_PORTS, init_cmf
-from harness.listeners import free_port
+from harness.listeners import EMBEDDED_SPAN, free_ports
 from harness.profile import load_profile
 from harness.roles.cmf import ROLE
 from harness.trace import Trace
@@ -32,7 +32,7 @@ def actors(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[DirectAct
     run of the direct-mode scenarios; no CMF runs: the tests play its part (CA-1 registration) with the reference
     CMF's credentials, which CA-1 trusts (pixit.sut_client_ca)."""
     env = tmp_path_factory.mktemp("direct") / "env"
-    profile = load_profile(init_cmf(env, ports={n: free_port() for n in DEFAULT_PORTS}))
+    profile = load_profile(init_cmf(env, ports=free_ports(tuple(DEFAULT_PORTS), span=EMBEDDED_SPAN)))
     assert profile.pics.direct_mode
     direct_scenarios = [s for s in all_scenarios() if s.parameters.get("mode") == "direct"]
     assert direct_scenarios

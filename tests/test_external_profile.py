@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from harness.env_cmf import DEFAULT_PORTS, init_cmf
-from harness.listeners import free_port
+from harness.listeners import EMBEDDED_SPAN, free_ports
 from harness.model import Verdict
 from harness.profile import ProfileError, load_profile
 from harness.runner import run
@@ -23,7 +23,7 @@ from reference.cmf.standalone import serve_cmf, settings_for
 def served_reference(state: Path) -> Iterator[Path]:
     """`nfvct init` (free ports) then `nfvct serve-reference` in a thread; yields the environment's profile once
     the reference CMF listens; stops it afterwards."""
-    ports = {n: free_port() for n in DEFAULT_PORTS}
+    ports = free_ports(tuple(DEFAULT_PORTS), span=EMBEDDED_SPAN)
     profile_path = init_cmf(state, ports=ports)
     stop, failed = threading.Event(), []
 

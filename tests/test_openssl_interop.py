@@ -19,7 +19,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 
 from harness.env_cmf import DEFAULT_PORTS, init_cmf
-from harness.listeners import free_port
+from harness.listeners import EMBEDDED_SPAN, free_ports
 from harness.profile import Identity, load_profile
 from harness.roles.cmf import ROLE
 from harness.trace import Trace
@@ -50,7 +50,7 @@ def reference(tmp_path: Path, faults: set[str]) -> Iterator[Reference]:
     ``files``: the VNFM's credentials (harness/), the CMF's certificate and its TLS and CMP-protection trust anchor
     (reference/)."""
     env = tmp_path / "env"
-    profile_path = init_cmf(env, ports={n: free_port() for n in DEFAULT_PORTS})
+    profile_path = init_cmf(env, ports=free_ports(tuple(DEFAULT_PORTS), span=EMBEDDED_SPAN))
     profile = load_profile(profile_path)
     files = {"vnfm.crt": env / "harness" / "vnfm.crt", "vnfm.key": env / "harness" / "vnfm.key",
              "cmf_root.crt": env / "reference" / "root.crt", "cmf.crt": env / "reference" / "cmf.crt"}

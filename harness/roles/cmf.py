@@ -17,7 +17,7 @@ from starlette.applications import Starlette
 from harness.context import RunContext
 from harness.env_cmf import CA_TYPES, DEFAULT_PORTS, init_cmf
 from harness.events import Event, Message
-from harness.listeners import free_ports, listen
+from harness.listeners import EMBEDDED_SPAN, free_ports, listen
 from harness.profile import HarnessPixit, Identity, Profile, load_profile
 from harness.trace import Trace
 from reference.cmf.launch import run_cmf
@@ -73,7 +73,7 @@ class CmfRole:
 
     @contextmanager
     def embedded(self, workdir: Path, faults: frozenset[str], seed: int, check_after: int) -> Iterator[Profile]:
-        ports = free_ports(tuple(DEFAULT_PORTS)) | RUN_TIME_URLS  # no fixed port left idle to be taken meanwhile
+        ports = free_ports(tuple(DEFAULT_PORTS), span=EMBEDDED_SPAN) | RUN_TIME_URLS
         profile_path = init_cmf(workdir, ports=ports, check_after=check_after)
         with run_cmf(load_settings(settings_for(profile_path), faults)):
             profile = load_profile(profile_path)

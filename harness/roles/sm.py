@@ -14,7 +14,7 @@ from pathlib import Path
 from harness.context import RunContext
 from harness.env_sm import init_sm, port_names
 from harness.events import Event, Message
-from harness.listeners import free_ports
+from harness.listeners import EMBEDDED_SPAN, free_ports
 from harness.profile import Profile, load_profile
 from harness.profile_keys import ProfileError
 from harness.profile_sm import SmPixit
@@ -81,7 +81,7 @@ class SmRole:
     @contextmanager
     def embedded(self, workdir: Path, faults: frozenset[str], seed: int, check_after: int) -> Iterator[Profile]:
         """A one-off environment in ``workdir`` on free loopback ports; the reference SM from its settings file."""
-        path = init_sm(workdir, ports=free_ports(port_names()))
+        path = init_sm(workdir, ports=free_ports(port_names(), span=EMBEDDED_SPAN))
         with run_reference_sm(settings_for(path), faults):
             yield load_profile(path)
 

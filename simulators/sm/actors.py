@@ -16,7 +16,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
 
 from harness.env_sm import init_sm, port_names
-from harness.listeners import free_ports, listen
+from harness.listeners import EMBEDDED_SPAN, free_ports, listen
 from harness.profile import load_profile
 from harness.profile_sm import SmPixit
 from harness.trace import Trace
@@ -116,7 +116,7 @@ def run_sm_actors(workdir: Path, trace: Trace, seed: int, *, approval_timeout: f
     """The NFVO and VIM of a one-off `nfvct init --role sm` environment in ``workdir`` on free loopback ports, with
     every SM credential's key at hand (``actors.credentials``) and the reference SM's server identity
     (``actors.sm_server``): for tests that play the SM themselves (tests/test_sm_nfvo.py)."""
-    path = init_sm(workdir / "sm-env", ports=free_ports(port_names()))
+    path = init_sm(workdir / "sm-env", ports=free_ports(port_names(), span=EMBEDDED_SPAN))
     pixit = load_profile(path).pixit
     assert isinstance(pixit, SmPixit)
     imp = path.parent / "import"
