@@ -11,4 +11,4 @@ report: setup
 	.venv/bin/nfvct run --role sm --out $(SM_OUT)
 
 test: setup
-	.venv/bin/python -m pytest -q -n 4 --dist loadgroup
+	.venv/bin/python -m pytest -q -n 3 --dist loadgroup
