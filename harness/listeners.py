@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from harness.profile_keys import ProfileError, check_keys
-from wire.serve import LOOPBACK, Served, TlsFiles, serve
+from wire.serve import LOOPBACK, Served, TlsFiles, is_reserved, release, reserve, serve
 
 LISTENER_KEYS = ("bind", "port", "url")
 
@@ -51,7 +51,7 @@ def listen(app: Any, tls: TlsFiles | None, listener: Listener, name: str, where:
     """Serve ``app`` where ``listener`` says; an address that cannot be bound (in use, not local) is a one-line
     ProfileError naming the profile key (``where``, default pixit.harness.<name>), checked before uvicorn starts."""
     key = where or f"pixit.harness.{name}"
-    if listener.port:
+    if listener.port and not is_reserved(listener.bind, listener.port):
         try:
             with socket.socket(socket.AF_INET6 if ":" in listener.bind else socket.AF_INET) as probe:
                 probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -86,12 +86,21 @@ def free_port(host: str = LOOPBACK, span: tuple[int, int] | None = None, rng: ra
 EMBEDDED_SPAN = (10000, 20000)
 
 
-def free_ports(names: tuple[str, ...], attempts: int = 20, *, span: tuple[int, int] | None = None) -> dict[str, int]:
-    """Distinct free loopback ports, one per name (bounded retries against collisions). An environment served by
+def free_ports(names: tuple[str, ...], attempts: int = 20, *, span: tuple[int, int] | None = None,
+               hold: bool = False) -> dict[str, int]:
+    """Distinct free loopback ports, one per name (bounded retries against collisions); ``hold``: each stays
+    bound in this process (wire.serve.reserve) until a listener here takes it, or release() frees it. An
+    environment served by
     another process for a while takes ``span`` = (20000, 30000): below Linux's ephemeral range (32768-60999), so
     no ephemeral port another run takes in the meantime can be one of its fixed ports."""
     for _ in range(attempts):
         ports = {name: free_port(span=span) for name in names}
-        if len(set(ports.values())) == len(ports):
+        if len(set(ports.values())) != len(ports):
+            continue
+        if not hold:
             return ports
+        held = [p for p in ports.values() if reserve(LOOPBACK, p)]  # ``hold``: bound in this process until used
+        if len(held) == len(ports):
+            return ports
+        release(LOOPBACK, held)
     raise RuntimeError("no distinct free ports on 127.0.0.1")

@@ -8,10 +8,11 @@ client sent none), via a per-connection copy of uvicorn's app state.
 from __future__ import annotations
 
 import asyncio
+import socket
 import ssl
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -52,6 +53,45 @@ class Served:
 _CERT_REQS = {"required": ssl.CERT_REQUIRED, "optional": ssl.CERT_OPTIONAL, "none": ssl.CERT_NONE}
 
 
+_RESERVED: dict[tuple[str, int], socket.socket] = {}
+_RESERVED_LOCK = threading.Lock()
+
+
+def reserve(host: str, port: int) -> bool:
+    """Hold ``host:port`` bound (not listening) in this process until a server here takes it: a port chosen before
+    its listener starts (an environment written first) cannot be taken by another process meanwhile. False when
+    the port is not free."""
+    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((host, port))
+    except OSError:
+        sock.close()
+        return False
+    with _RESERVED_LOCK:
+        _RESERVED[(host, port)] = sock
+    return True
+
+
+def take_reserved(host: str, port: int) -> socket.socket | None:
+    """The socket ``reserve`` holds for ``host:port`` (the caller now owns it), or None."""
+    with _RESERVED_LOCK:
+        return _RESERVED.pop((host, port), None)
+
+
+def is_reserved(host: str, port: int) -> bool:
+    with _RESERVED_LOCK:
+        return (host, port) in _RESERVED
+
+
+def release(host: str, ports: Iterable[int]) -> None:
+    """Close the reservations no server took."""
+    for port in ports:
+        sock = take_reserved(host, port)
+        if sock is not None:
+            sock.close()
+
+
 @contextmanager
 def serve(
     app: Any, tls: TlsFiles | None, *, name: str = "server", port: int = 0, start_timeout: float = 10.0,
@@ -80,7 +120,9 @@ def serve(
         **kwargs,
     )
     server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, name=f"nfvct-{name}", daemon=True)
+    held = take_reserved(host, port) if port else None
+    run_kwargs = {"sockets": [held]} if held is not None else {}
+    thread = threading.Thread(target=server.run, kwargs=run_kwargs, name=f"nfvct-{name}", daemon=True)
     thread.start()
     deadline = time.monotonic() + start_timeout
     while not server.started:
@@ -99,3 +141,5 @@ def serve(
         if thread.is_alive():  # a peer holding a connection open past the graceful timeout: stop waiting for it
             server.force_exit = True
             thread.join(timeout=5)
+        if held is not None:
+            held.close()

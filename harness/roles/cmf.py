@@ -32,7 +32,7 @@ from simulators.direct.actors import run_direct_actors
 from simulators.direct.ca_direct import DirectCa
 from simulators.vnfm import VnfmClient
 from wire.credentials import Issued, load_issued
-from wire.serve import TlsFiles
+from wire.serve import LOOPBACK, TlsFiles, release
 
 BINDINGS = (
     "CMP generalInfo: SOL023 5.7 names info types by URN, CMP needs an OID; infoType = 2.25.<UUIDv5(URL, urn)>, "
@@ -73,11 +73,15 @@ class CmfRole:
 
     @contextmanager
     def embedded(self, workdir: Path, faults: frozenset[str], seed: int, check_after: int) -> Iterator[Profile]:
-        ports = free_ports(tuple(DEFAULT_PORTS), span=EMBEDDED_SPAN) | RUN_TIME_URLS
-        profile_path = init_cmf(workdir, ports=ports, check_after=check_after)
-        with run_cmf(load_settings(settings_for(profile_path), faults)):
-            profile = load_profile(profile_path)
-            yield dataclasses.replace(profile, name="embedded reference CMF", source="embedded reference CMF")
+        held = free_ports(tuple(DEFAULT_PORTS), span=EMBEDDED_SPAN, hold=True)  # bound here until a listener
+        try:  # takes each: written into the environment before they listen, no other process can take them
+            release(LOOPBACK, [held[n] for n in RUN_TIME_URLS])
+            profile_path = init_cmf(workdir, ports=held | RUN_TIME_URLS, check_after=check_after)
+            with run_cmf(load_settings(settings_for(profile_path), faults)):
+                profile = load_profile(profile_path)
+                yield dataclasses.replace(profile, name="embedded reference CMF", source="embedded reference CMF")
+        finally:
+            release(LOOPBACK, held.values())
 
     @contextmanager
     def context(self, profile: Profile, trace: Trace, seed: int, faults: frozenset[str],

@@ -15,6 +15,7 @@ from harness.context import RunContext
 from harness.env_sm import init_sm, port_names
 from harness.events import Event, Message
 from harness.listeners import EMBEDDED_SPAN, free_ports
+from wire.serve import LOOPBACK, release
 from harness.profile import Profile, load_profile
 from harness.profile_keys import ProfileError
 from harness.profile_sm import SmPixit
@@ -81,9 +82,13 @@ class SmRole:
     @contextmanager
     def embedded(self, workdir: Path, faults: frozenset[str], seed: int, check_after: int) -> Iterator[Profile]:
         """A one-off environment in ``workdir`` on free loopback ports; the reference SM from its settings file."""
-        path = init_sm(workdir, ports=free_ports(port_names(), span=EMBEDDED_SPAN))
-        with run_reference_sm(settings_for(path), faults):
-            yield load_profile(path)
+        held = free_ports(port_names(), span=EMBEDDED_SPAN, hold=True)  # bound here until a listener takes each
+        try:
+            path = init_sm(workdir, ports=held)
+            with run_reference_sm(settings_for(path), faults):
+                yield load_profile(path)
+        finally:
+            release(LOOPBACK, held.values())
 
     @contextmanager
     def context(self, profile: Profile, trace: Trace, seed: int, faults: frozenset[str],

@@ -25,7 +25,7 @@ from pyasn1.type import univ
 from harness.profile_keys import ProfileError
 from harness.trace import Trace
 from wire.acme import ACME_IDENTIFIER_OID, ACME_TLS_ALPN
-from wire.serve import LOOPBACK
+from wire.serve import LOOPBACK, take_reserved
 
 
 @dataclass(frozen=True)
@@ -62,10 +62,12 @@ class TlsAlpnResponder:
         self.probes: list[ProbeSeen] = []
         self._contexts: dict[str, ssl.SSLContext] = {}
         self._tmp = tempfile.TemporaryDirectory(prefix="nfvct-alpn-")
-        try:
-            self._sock = socket.create_server((host, port))
-        except OSError as exc:
-            raise ProfileError(f"pixit.harness.alpn: could not listen on {host}:{port}: {exc.strerror}") from None
+        held = take_reserved(host, port) if port else None  # an embedded environment's port, held until now
+        if held is not None:
+            held.listen()
+            self._sock = held
+        else:
+            self._sock = self._bind(host, port)
         self._sock.settimeout(0.2)
         self.port = self._sock.getsockname()[1]
         self._stop = threading.Event()
@@ -75,6 +77,13 @@ class TlsAlpnResponder:
         self._default.sni_callback = self._select
         self._thread = threading.Thread(target=self._serve, name="nfvct-tls-alpn", daemon=True)
         self._thread.start()
+
+    @staticmethod
+    def _bind(host: str, port: int) -> socket.socket:
+        try:
+            return socket.create_server((host, port))
+        except OSError as exc:
+            raise ProfileError(f"pixit.harness.alpn: could not listen on {host}:{port}: {exc.strerror}") from None
 
     def serve_challenge(self, fqdn: str, key_auth: str) -> None:
         cert_pem, key_pem = challenge_cert(fqdn, key_auth)
