@@ -58,9 +58,9 @@ _RESERVED_LOCK = threading.Lock()
 
 
 def reserve(host: str, port: int) -> bool:
-    """Hold ``host:port`` bound (not listening) in this process until a server here takes it: a port chosen before
-    its listener starts (an environment written first) cannot be taken by another process meanwhile. False when
-    the port is not free."""
+    """Hold ``host:port`` bound (not listening) in this process until a server here starts on it (serve() lets go
+    of it just before binding): a port chosen before its listener starts (an environment written first) cannot be
+    taken by another process meanwhile. False when the port is not free."""
     sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)
     try:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -121,8 +121,9 @@ def serve(
     )
     server = uvicorn.Server(config)
     held = take_reserved(host, port) if port else None
-    run_kwargs = {"sockets": [held]} if held is not None else {}
-    thread = threading.Thread(target=server.run, kwargs=run_kwargs, name=f"nfvct-{name}", daemon=True)
+    if held is not None:  # let go of the reservation just before uvicorn binds the port itself
+        held.close()
+    thread = threading.Thread(target=server.run, name=f"nfvct-{name}", daemon=True)
     thread.start()
     deadline = time.monotonic() + start_timeout
     while not server.started:
@@ -141,5 +142,3 @@ def serve(
         if thread.is_alive():  # a peer holding a connection open past the graceful timeout: stop waiting for it
             server.force_exit = True
             thread.join(timeout=5)
-        if held is not None:
-            held.close()

@@ -64,10 +64,8 @@ class TlsAlpnResponder:
         self._tmp = tempfile.TemporaryDirectory(prefix="nfvct-alpn-")
         held = take_reserved(host, port) if port else None  # an embedded environment's port, held until now
         if held is not None:
-            held.listen()
-            self._sock = held
-        else:
-            self._sock = self._bind(host, port)
+            held.close()
+        self._sock = self._bind(host, port)
         self._sock.settimeout(0.2)
         self.port = self._sock.getsockname()[1]
         self._stop = threading.Event()
