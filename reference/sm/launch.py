@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from reference.sm.agent import ReferenceSm, RefSmConfig, SmBindingConfig
+from reference.sm.agent import ReferenceSm, RefSmConfig
 from reference.sm.faults import BY_NAME
 from reference.sm.settings import SmSettings, load_settings
 from wire.serve import TlsFiles, serve
@@ -24,9 +24,7 @@ class RunningSm:
 
 
 def config_of(settings: SmSettings, faults: frozenset[str]) -> RefSmConfig:
-    bindings = tuple(SmBindingConfig(s.name, s.mode, s.nfvo, s.vim, s.cert, s.key, master=s.master)
-                     for s in settings.sets)
-    return RefSmConfig(bindings, settings.mano_trust, settings.security_vnfd, faults,
+    return RefSmConfig(settings.sets, settings.mano_trust, settings.security_vnfd, faults,
                        retry_seconds=settings.retry_seconds, check_seconds=settings.check_seconds)
 
 

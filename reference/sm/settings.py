@@ -35,6 +35,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from reference.sm.agent import SmBindingConfig
+
 MODES = ("passive", "semi-active", "fully-active")
 TOP_KEYS = ("security_vnfd", "mano_trust", "listener", "subscriptions", "sets")
 LISTENER_KEYS = ("bind", "port", "url", "cert", "key")
@@ -47,19 +49,8 @@ class SettingsError(ValueError):
 
 
 @dataclass(frozen=True)
-class SetSettings:
-    name: str
-    mode: str
-    nfvo: str
-    vim: str
-    cert: Path
-    key: Path
-    master: bool = False
-
-
-@dataclass(frozen=True)
 class SmSettings:
-    sets: tuple[SetSettings, ...]
+    sets: tuple[SmBindingConfig, ...]  # the interface sets, as the agent takes them
     mano_trust: Path
     security_vnfd: str
     cert: Path  # the listener's TLS server certificate and key
@@ -127,7 +118,7 @@ def load_settings(path: Path) -> SmSettings:
         mode = _get(table, "mode", str, where)
         if mode not in MODES:
             raise SettingsError(f"{where}mode: {mode!r} is not one of {', '.join(MODES)}")
-        sets.append(SetSettings(name, mode, _url(table, "nfvo", where), _url(table, "vim", where),
+        sets.append(SmBindingConfig(name, mode, _url(table, "nfvo", where), _url(table, "vim", where),
                                 _file(base, table, "cert", where), _file(base, table, "key", where),
                                 _get(table, "master", bool, where, False)))
     if not sets:
