@@ -20,16 +20,19 @@ def _cmd_run(args: argparse.Namespace) -> int:
     try:
         profile = load_profile(Path(args.profile)) if args.profile else None
         progress = TerminalProgress()
-        result = run(profile, faults=args.fault, pattern=args.k, seed=args.seed, emit=progress, role=args.role)
+        result = run(profile, faults=args.fault, pattern=args.k, requirements=args.requirement,
+                     checks=args.check, seed=args.seed, emit=progress, role=args.role)
     except (ProfileError, ValueError) as exc:
         print(f"nfvct: {exc}", file=sys.stderr)
         return 2
     out = Path(args.out)
     paths = write_reports(result, out)
     summary = ", ".join(f"{count} {verdict}" for verdict, count in result.summary().items() if count)
+    outcome = result.outcome()
     print(f"requirements: {summary}", file=sys.stderr)
+    print(f"{outcome.text} (exit {outcome.exit_code})", file=sys.stderr)
     print(f"report: {paths['html']}", file=sys.stderr)
-    return result.exit_code()
+    return outcome.exit_code
 
 
 def _cmd_list(args: argparse.Namespace) -> int:
@@ -159,7 +162,13 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument("--out", default="out", help="report folder (default: out)")
     r.add_argument("--fault", action="append", default=[], metavar="NAME",
                    help="start the embedded reference CMF/SM with this fault (repeatable; see `nfvct faults [--role sm]`)")
-    r.add_argument("-k", metavar="PATTERN", help="only scenarios whose id or title matches (substring or glob)")
+    r.add_argument("-k", metavar="PATTERN",
+                   help="only scenarios whose id or title contains PATTERN (literal, case-insensitive; * and ? "
+                        "make it a glob); 'A|B' either, 'not X' all but")
+    r.add_argument("--requirement", action="append", default=[], metavar="ID",
+                   help="only what judges this requirement ID, or every ID it prefixes (repeatable)")
+    r.add_argument("--check", action="append", default=[], metavar="NAME",
+                   help="only this check, in the scenarios that run it (repeatable; `nfvct list` names them)")
     r.add_argument("--seed", type=int, help="seed for generated identifiers (recorded in the report)")
     r.set_defaults(func=_cmd_run)
 

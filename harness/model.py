@@ -20,6 +20,7 @@ class Verdict(str, Enum):
     INCONCLUSIVE = "INCONCLUSIVE"
     NOT_APPLICABLE = "NOT APPLICABLE"
     NOT_TESTED = "NOT TESTED"
+    NOT_SELECTED = "NOT SELECTED"
     ERROR = "ERROR"
 
     @property
@@ -37,11 +38,12 @@ class Verdict(str, Enum):
 # FAIL dominates: a real observed violation outranks the harness breaking elsewhere.
 _RANK = {
     Verdict.NOT_TESTED: 0,
-    Verdict.NOT_APPLICABLE: 1,
-    Verdict.PASS: 2,
-    Verdict.INCONCLUSIVE: 3,
-    Verdict.ERROR: 4,
-    Verdict.FAIL: 5,
+    Verdict.NOT_SELECTED: 1,
+    Verdict.NOT_APPLICABLE: 2,
+    Verdict.PASS: 3,
+    Verdict.INCONCLUSIVE: 4,
+    Verdict.ERROR: 5,
+    Verdict.FAIL: 6,
 }
 
 
@@ -98,6 +100,8 @@ class CheckOutcome:
     evidence: Evidence
     scope: str = ""  # partial coverage statement, shown next to the verdict
     reason: str = ""  # why NOT APPLICABLE / INCONCLUSIVE / ERROR
+    instance: str = ""  # which object of the scenario it judged, when it runs more than once (a certificate)
+    seconds: float = 0.0  # wall time since the scenario's previous outcome (JUnit time)
 
 
 @dataclass(frozen=True)
@@ -137,6 +141,33 @@ class RequirementResult:
 
 
 @dataclass(frozen=True)
+class Selection:
+    """What the user asked to run: -k PATTERN, --requirement ID (prefixes), --check NAME."""
+
+    pattern: str = ""
+    requirements: tuple[str, ...] = ()
+    checks: tuple[str, ...] = ()
+
+    @property
+    def everything(self) -> bool:
+        return not (self.pattern or self.requirements or self.checks)
+
+    def describe(self) -> str:
+        parts = ([f"-k {self.pattern!r}"] if self.pattern else []) + \
+            [f"--requirement {r}" for r in self.requirements] + [f"--check {c}" for c in self.checks]
+        return " ".join(parts) if parts else "everything"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """The run's one answer, said the same way by the terminal, the HTML, results.json, JUnit and pytest."""
+
+    exit_code: int  # 0 conformant so far, 1 something FAILs, 2 not conclusive
+    slug: str  # "ok" | "fail" | "inconclusive"
+    text: str
+
+
+@dataclass(frozen=True)
 class RunInfo:
     id: str
     started: datetime
@@ -148,6 +179,7 @@ class RunInfo:
     faults: tuple[str, ...] = ()
     interrupted: bool = False
     role: str = "CMF"  # the SUT's role: "CMF" | "SM"
+    selection: Selection = Selection()
 
 
 @dataclass(frozen=True)
@@ -164,14 +196,35 @@ class RunResult:
             counts[r.verdict.value] += 1
         return counts
 
-    def exit_code(self) -> int:
-        """0 nothing FAILs, 1 something FAILs, 2 the run could not be judged."""
+    def outcome(self) -> Outcome:
+        """The exit-code rule: 0 only when every selected check is PASS or NOT APPLICABLE (and at least one
+        PASSed); 1 when anything FAILs; 2 when nothing FAILs but something is INCONCLUSIVE or ERROR, the run was
+        interrupted, or nothing was judged."""
         verdicts = [r.verdict for r in self.requirements] + [s.verdict for s in self.scenarios]
+        verdicts += [c.verdict for s in self.scenarios for c in s.checks]
+        counts = {v: sum(1 for s in self.scenarios for c in s.checks if c.verdict is v) for v in Verdict}
+        failed = sum(1 for r in self.requirements if r.verdict is Verdict.FAIL)
         if Verdict.FAIL in verdicts:
-            return 1
-        if self.info.interrupted or Verdict.ERROR in verdicts or not any(v is Verdict.PASS for v in verdicts):
-            return 2
-        return 0
+            what = f"{failed} requirement{'s' if failed != 1 else ''}" if failed else \
+                f"{counts[Verdict.FAIL] or 1} check{'s' if counts[Verdict.FAIL] > 1 else ''}"
+            return Outcome(1, "fail", f"Not conformant: {what} failed")
+        unsure = [f"{counts[v]} {v.value}" for v in (Verdict.INCONCLUSIVE, Verdict.ERROR) if counts[v]]
+        if not unsure and any(s.verdict in (Verdict.INCONCLUSIVE, Verdict.ERROR) for s in self.scenarios):
+            unsure = [f"{sum(1 for s in self.scenarios if s.verdict in (Verdict.INCONCLUSIVE, Verdict.ERROR))} "
+                      "scenario(s) INCONCLUSIVE or ERROR"]
+        if self.info.interrupted:
+            return Outcome(2, "inconclusive", "Not conclusive: the run was interrupted" +
+                           (f" ({', '.join(unsure)})" if unsure else ""))
+        if unsure:
+            return Outcome(2, "inconclusive", f"Not conclusive: nothing failed, but {', '.join(unsure)} "
+                                              "(could not be judged)")
+        if not any(v is Verdict.PASS for v in verdicts):
+            return Outcome(2, "inconclusive", "Not conclusive: nothing was judged (every selected check is "
+                                              "NOT APPLICABLE to this PICS)")
+        return Outcome(0, "ok", "No requirement failed: every selected check passed or is not applicable")
+
+    def exit_code(self) -> int:
+        return self.outcome().exit_code
 
 
 def jsonable(value: Any) -> Any:

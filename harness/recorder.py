@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from harness.checks.registry import REGISTRY, Observation, Result
@@ -22,6 +24,8 @@ class Recorder:
     outcomes: list[tuple[str, CheckOutcome]] = field(default_factory=list)  # (step, outcome)
     step_notes: dict[str, list[tuple[Verdict, str, tuple[int, ...]]]] = field(default_factory=dict)
     last_step: str | None = None  # an error branch: the flow ends with the error response of this step
+    keep: Callable[[str], bool] = lambda name: True  # the run's selection: outcomes of other checks are dropped
+    _clock: float = field(default_factory=time.monotonic)
 
     def ends_at(self, number: str) -> None:
         self.last_step = number
@@ -34,13 +38,13 @@ class Recorder:
         """Record what happened at a step that no check judges (e.g. the harness's own stimulus)."""
         self.step_notes.setdefault(number, []).append((verdict, observed, seqs))
 
-    def check(self, name: str, obs: Observation, *, step: str = "") -> Result:
+    def check(self, name: str, obs: Observation, *, step: str = "", instance: str = "") -> Result:
         spec = REGISTRY[name]
         try:
             result = spec.func(obs)
         except Exception as exc:  # a harness defect, not a SUT failure
             result = Result(Verdict.ERROR, "", "", f"check raised {type(exc).__name__}: {exc}")
-        self._add(name, result, step, obs.trace_seqs)
+        self._add(name, result, step, obs.trace_seqs, instance)
         return result
 
     def skip_remaining(self, names: tuple[str, ...], verdict: Verdict, reason: str) -> None:
@@ -49,8 +53,12 @@ class Recorder:
             if name not in done:
                 self._add(name, Result(verdict, "", "", reason), "", ())
 
-    def _add(self, name: str, result: Result, step: str, seqs: tuple[int, ...]) -> None:
+    def _add(self, name: str, result: Result, step: str, seqs: tuple[int, ...], instance: str = "") -> None:
+        if not self.keep(name):
+            return
         spec = REGISTRY[name]
+        now = time.monotonic()
+        seconds, self._clock = now - self._clock, now
         outcome = CheckOutcome(
             check=name,
             requirements=spec.requirements,
@@ -59,6 +67,8 @@ class Recorder:
             evidence=Evidence(result.expected, result.observed, seqs),
             scope=spec.scope,
             reason=result.reason,
+            instance=instance,
+            seconds=round(seconds, 6),
         )
         self.outcomes.append((step, outcome))
 

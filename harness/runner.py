@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import fnmatch
 import secrets
 import tempfile
@@ -21,7 +22,7 @@ from harness.checks.profile_checks import check_issued
 from harness.context import RunContext
 from harness.events import CheckFinished, Handler, Message, ScenarioFinished, ScenarioStarted
 from harness.faults import split
-from harness.model import CheckOutcome, RequirementResult, RunInfo, RunResult, ScenarioResult, Verdict
+from harness.model import CheckOutcome, RequirementResult, RunInfo, RunResult, ScenarioResult, Selection, Verdict
 from harness.profile import Profile
 from harness.recorder import PreconditionFailed, Recorder
 from harness.roles import role_for
@@ -30,25 +31,55 @@ from scenarios import Scenario
 
 
 def select(scenarios: Sequence[Scenario], pattern: str | None) -> list[Scenario]:
-    """-k PATTERN: substring or glob over scenario id and title, case-insensitive; 'A|B' matches either,
-    'not X' (or 'not A|B') excludes."""
+    """-k PATTERN over scenario id and title, case-insensitive: a literal substring (so an id copied from
+    `nfvct list` or the report, brackets included, selects its scenario), or a glob when it has * or ?;
+    'A|B' matches either, 'not X' (or 'not A|B') excludes."""
     if not pattern:
         return list(scenarios)
     negate = pattern.startswith("not ")
     needles = [n.strip().lower() for n in (pattern[4:] if negate else pattern).split("|") if n.strip()]
 
     def one(text: str, needle: str) -> bool:
-        return fnmatch.fnmatch(text, f"*{needle}*") if any(c in needle for c in "*?[") else needle in text
+        return needle in text or (any(c in needle for c in "*?") and fnmatch.fnmatchcase(text, f"*{needle}*"))
 
     def hit(s: Scenario) -> bool:
-        text = f"{s.id} {s.title}".lower()
-        return any(one(text, needle) for needle in needles)
+        return any(one(s.id.lower(), n) or one(s.title.lower(), n) or one(f"{s.id} {s.title}".lower(), n)
+                   for n in needles)
 
     return [s for s in scenarios if hit(s) != negate]
 
 
-def run_scenario(scenario: Scenario, ctx: RunContext, emit: Handler) -> ScenarioResult:
+def selected_checks(scenarios: Sequence[Scenario], selection: Selection) -> frozenset[str] | None:
+    """The checks --requirement / --check ask for (None: every check), or a one-line ValueError naming what
+    matched nothing."""
+    if not (selection.requirements or selection.checks):
+        return None
+    in_role = {c for s in scenarios for c in s.checks}
+    chosen: set[str] = set()
+    for name in selection.checks:
+        if name not in in_role:
+            near = difflib.get_close_matches(name, sorted(in_role), n=1)
+            hint = f" (did you mean {near[0]}?)" if near else " (`nfvct list` shows them)"
+            raise ValueError(f"--check {name}: no such check in this role's scenarios{hint}")
+        chosen.add(name)
+    ids = load_catalogue().ids()
+    for prefix in selection.requirements:
+        matched = [i for i in ids if i == prefix or i.startswith(prefix)]
+        if not matched:
+            raise ValueError(f"--requirement {prefix}: no requirement ID starts with it (`nfvct show ID`, or the "
+                             "report's catalogue)")
+        judging = {c for c in in_role if any(r in matched for r in REGISTRY[c].requirements)}
+        if not judging:
+            raise ValueError(f"--requirement {prefix}: no check of this role judges it (NOT TESTED in this release)")
+        chosen |= judging
+    return frozenset(chosen)
+
+
+def run_scenario(scenario: Scenario, ctx: RunContext, emit: Handler,
+                 checks: frozenset[str] | None = None) -> ScenarioResult:
     rec = Recorder(scenario.id, scenario.flow.steps, ctx.trace)
+    if checks is not None:
+        rec.keep = checks.__contains__
     reason = scenario.applicable(ctx)
     with ctx.trace.scenario(scenario.id):
         if reason:
@@ -88,8 +119,11 @@ def _not_run(scenario: Scenario, reason: str) -> ScenarioResult:
                           (), (), dict(scenario.parameters), reason, scenario.flow.actors())
 
 
-def aggregate(outcomes: Sequence[CheckOutcome], role: str = "cmf") -> tuple[RequirementResult, ...]:
-    """Requirement verdicts over the catalogue part of ``role`` (SM runs also say whose obligation each is)."""
+def aggregate(outcomes: Sequence[CheckOutcome], role: str = "cmf",
+              selected: bool = True) -> tuple[RequirementResult, ...]:
+    """Requirement verdicts over the catalogue part of ``role`` (SM runs also say whose obligation each is).
+    A requirement nothing judged is NOT TESTED when no check of the role cites it, NOT SELECTED when one does
+    but the run's selection (``selected`` False: not everything) left it out."""
     catalogue = load_catalogue()
     sides = load_sides() if role == "sm" else {}
     by_req: dict[str, list[CheckOutcome]] = {}
@@ -99,9 +133,15 @@ def aggregate(outcomes: Sequence[CheckOutcome], role: str = "cmf") -> tuple[Requ
     unknown = sorted(set(by_req) - set(catalogue.ids()))
     if unknown:
         raise ValueError(f"checks cite requirement IDs missing from the catalogue: {unknown}")
+    judged_by_role = {r for s in role_for(role).scenarios() for c in s.checks for r in REGISTRY[c].requirements}
+
+    def verdict(req_id: str) -> Verdict:
+        if req_id in by_req:
+            return Verdict.worst([o.verdict for o in by_req[req_id]])
+        return Verdict.NOT_SELECTED if not selected and req_id in judged_by_role else Verdict.NOT_TESTED
+
     return tuple(
-        RequirementResult(req, Verdict.worst([o.verdict for o in by_req.get(req.id, [])]),
-                          tuple(by_req.get(req.id, [])), *sides.get(req.id, ("", "")))
+        RequirementResult(req, verdict(req.id), tuple(by_req.get(req.id, [])), *sides.get(req.id, ("", "")))
         for req in for_role(role)
     )
 
@@ -111,6 +151,8 @@ def run(
     *,
     faults: Sequence[str] = (),
     pattern: str | None = None,
+    requirements: Sequence[str] = (),
+    checks: Sequence[str] = (),
     seed: int | None = None,
     emit: Handler = lambda event: None,
     workdir: Path | None = None,
@@ -125,9 +167,11 @@ def run(
     started = datetime.now(timezone.utc)
     trace = Trace()
     the_role = role_for(profile.pics.role if profile is not None else role)
-    selected = select(the_role.scenarios(), pattern)
+    selection = Selection(pattern or "", tuple(requirements), tuple(checks))
+    wanted = selected_checks(the_role.scenarios(), selection)
+    selected = [s for s in select(the_role.scenarios(), pattern) if wanted is None or wanted & set(s.checks)]
     if not selected:
-        raise ValueError(f"-k {pattern!r} selects no scenario")
+        raise ValueError(f"{selection.describe()} selects no scenario (`nfvct list -k ...` shows what it matches)")
     sut_faults, actor_faults = split(the_role.name, faults)
     who = f"reference {the_role.name.upper()}"
     with ExitStack() as stack:
@@ -150,7 +194,7 @@ def run(
             emit(ScenarioStarted(index, len(selected), scenario.id, scenario.title))
             t0 = time.monotonic()
             try:
-                result = run_scenario(scenario, ctx, emit)
+                result = run_scenario(scenario, ctx, emit, wanted)
             except KeyboardInterrupt:  # keep what ran; the report says the run was cut short
                 interrupted = True
                 emit(Message("interrupted: writing the report of the scenarios that finished"))
@@ -163,9 +207,10 @@ def run(
     info = RunInfo(
         id=str(uuid.uuid4()), started=started, finished=datetime.now(timezone.utc), sut=label,
         version=__version__, seed=seed, profile=profile.source, faults=tuple(sorted(faults)),
-        interrupted=interrupted, role=the_role.name.upper(),
+        interrupted=interrupted, role=the_role.name.upper(), selection=selection,
     )
-    return RunResult(info, aggregate(outcomes, the_role.name), tuple(results), trace.events(), the_role.bindings)
+    return RunResult(info, aggregate(outcomes, the_role.name, selection.everything), tuple(results), trace.events(),
+                     the_role.bindings)
 
 
 def registered_check_names() -> list[str]:

@@ -5,7 +5,7 @@ Public API::
     write_reports(result, out_dir) -> {"html": .../index.html, "json": .../results.json,
                                        "junit": .../junit.xml}
     reports.html.write_html(result, out_dir) -> Path          # self-contained offline page
-    reports.results_json.write_results_json(result, path)     # schema "nfvct-results/1"
+    reports.results_json.write_results_json(result, path)     # schema "nfvct-results/2"
     reports.results_json.SCHEMA_ID, RESULTS_JSON_SCHEMA       # JSON Schema draft 2020-12
     reports.junit.write_junit(result, path)
     reports.svg.sequence_svg(actors, events, *, highlight=...) -> str

@@ -32,11 +32,6 @@ from reports.text import PROBLEM_VERDICTS, VERDICT_ORDER, atomic_write_text, iso
 
 TEMPLATES = Path(__file__).parent / "templates"
 LONG_TEXT = 220  # requirement texts longer than this collapse into <details>
-_EXIT_MEANING = {
-    0: ("ok", "No requirement failed"),
-    1: ("fail", "Non-conformance found"),
-    2: ("error", "The run could not be fully judged"),
-}
 
 
 def slug(text: str) -> str:
@@ -260,7 +255,7 @@ class _Page:
         result, info = self.result, self.result.info
         summary = result.summary()
         in_scenario = {s.id for s in result.scenarios}
-        exit_slug, exit_text = _EXIT_MEANING.get(result.exit_code(), ("error", "unknown"))
+        outcome = result.outcome()
         scenarios = [self.scenario(s) for s in result.scenarios]
         return {
             "info": {
@@ -274,7 +269,8 @@ class _Page:
                 "finished": iso(info.finished),
                 "duration": _duration(info.finished - info.started),
             },
-            "overall": {"slug": exit_slug, "text": exit_text, "code": result.exit_code()},
+            "overall": {"slug": outcome.slug, "text": outcome.text, "code": outcome.exit_code},
+            "selection": info.selection.describe(),
             "summary": [
                 {"verdict": v.value, "slug": verdict_slug(v), "count": summary[v.value],
                  "problem": v in PROBLEM_VERDICTS}

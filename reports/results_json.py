@@ -1,19 +1,24 @@
 """``results.json``: the versioned, machine-readable view of one run.
 
-Schema ``nfvct-results/1`` (keys are exact; see :data:`RESULTS_JSON_SCHEMA`)::
+Schema ``nfvct-results/2`` (keys are exact; see :data:`RESULTS_JSON_SCHEMA`)::
 
-    {"schema": "nfvct-results/1",
-     "run": {"id", "started", "finished", "sut", "version", "seed", "profile", "faults"},
+    {"schema": "nfvct-results/2",
+     "run": {"id", "started", "finished", "sut", "version", "seed", "profile", "faults", "role",
+             "interrupted", "selection": {"pattern", "requirements", "checks", "text"}},
+     "outcome": {"exit_code": 0|1|2, "status": "ok"|"fail"|"inconclusive", "text"},
      "summary": {<verdict value>: count, for every Verdict},
      "requirements": [{"id", "document", "clause", "text", "verdict", "checks": [CHECK]}],
      "scenarios": [{"id", "use_case", "title", "source", "verdict", "parameters", "reason",
                     "steps": [{"number", "from", "to", "description", "verdict", "observed"}],
                     "checks": [CHECK]}],
      "bindings": [str]}
-    CHECK = {"check", "verdict", "scenario", "expected", "observed", "scope", "reason",
-             "trace": [seq]}
+    CHECK = {"check", "instance", "verdict", "scenario", "expected", "observed", "scope", "reason",
+             "seconds", "trace": [seq]}
 
-Every requirement of the catalogue is listed, NOT TESTED ones included. Free texts of the
+Every requirement of the catalogue is listed, NOT TESTED and NOT SELECTED ones included. ``outcome`` is
+the exit-code rule (:meth:`harness.model.RunResult.outcome`): the same answer the terminal, the HTML,
+JUnit and the pytest plugin give. (``nfvct-results/1`` lacked ``outcome``, ``run.selection``,
+``run.role``, ``run.interrupted``, ``check.instance`` and ``check.seconds``; `nfvct diff` reads both.) Free texts of the
 evidence pass through :func:`reports.redact.redact`.
 """
 
@@ -27,7 +32,7 @@ from harness.model import CheckOutcome, RunResult, ScenarioResult, StepResult, V
 from harness.redact import redact
 from reports.text import atomic_write_text, iso
 
-SCHEMA_ID = "nfvct-results/1"
+SCHEMA_ID = "nfvct-results/2"
 
 _VERDICTS = [v.value for v in Verdict]
 # RFC 3339 date-time with a mandatory offset: naive datetimes have no place in a report.
@@ -49,12 +54,14 @@ _VERDICT: dict[str, Any] = {"enum": _VERDICTS}
 
 RESULTS_JSON_SCHEMA: dict[str, Any] = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
-    "$id": "urn:nfvct:schema:results:1",
+    "$id": "urn:nfvct:schema:results:2",
     "title": "nfvct conformance run results",
     **_obj(
         {
             "schema": {"const": SCHEMA_ID},
             "run": {"$ref": "#/$defs/run"},
+            "outcome": _obj({"exit_code": {"enum": [0, 1, 2]}, "status": {"enum": ["ok", "fail", "inconclusive"]},
+                             "text": _STR}),
             "summary": {"$ref": "#/$defs/summary"},
             "requirements": {"type": "array", "items": {"$ref": "#/$defs/requirement"}},
             "scenarios": {"type": "array", "items": {"$ref": "#/$defs/scenario"}},
@@ -74,18 +81,24 @@ RESULTS_JSON_SCHEMA: dict[str, Any] = {
                 "seed": {"type": "integer"},
                 "profile": _STR,
                 "faults": {"type": "array", "items": _STR},
+                "role": {"enum": ["CMF", "SM"]},
+                "interrupted": {"type": "boolean"},
+                "selection": _obj({"pattern": _STR, "requirements": {"type": "array", "items": _STR},
+                                   "checks": {"type": "array", "items": _STR}, "text": _STR}),
             }
         ),
         "summary": _obj({v: {"type": "integer", "minimum": 0} for v in _VERDICTS}),
         "check": _obj(
             {
                 "check": {"type": "string", "minLength": 1},
+                "instance": _STR,
                 "verdict": {"$ref": "#/$defs/verdict"},
                 "scenario": _STR,
                 "expected": _STR,
                 "observed": _STR,
                 "scope": _STR,
                 "reason": _STR,
+                "seconds": {"type": "number", "minimum": 0},
                 "trace": {"type": "array", "items": {"type": "integer"}},
             }
         ),
@@ -129,12 +142,14 @@ RESULTS_JSON_SCHEMA: dict[str, Any] = {
 def check_json(check: CheckOutcome) -> dict[str, Any]:
     return {
         "check": check.check,
+        "instance": check.instance,
         "verdict": check.verdict.value,
         "scenario": check.scenario,
         "expected": redact(check.evidence.expected),
         "observed": redact(check.evidence.observed),
         "scope": check.scope,
         "reason": redact(check.reason),
+        "seconds": check.seconds,
         "trace": list(check.evidence.trace_seqs),
     }
 
@@ -165,8 +180,9 @@ def _scenario_json(scenario: ScenarioResult) -> dict[str, Any]:
 
 
 def results_dict(result: RunResult) -> dict[str, Any]:
-    """The ``nfvct-results/1`` document as plain JSON-able data."""
+    """The ``nfvct-results/2`` document as plain JSON-able data."""
     info = result.info
+    outcome = result.outcome()
     return {
         "schema": SCHEMA_ID,
         "run": {
@@ -178,7 +194,12 @@ def results_dict(result: RunResult) -> dict[str, Any]:
             "seed": info.seed,
             "profile": info.profile,
             "faults": list(info.faults),
+            "role": info.role,
+            "interrupted": info.interrupted,
+            "selection": {"pattern": info.selection.pattern, "requirements": list(info.selection.requirements),
+                          "checks": list(info.selection.checks), "text": info.selection.describe()},
         },
+        "outcome": {"exit_code": outcome.exit_code, "status": outcome.slug, "text": outcome.text},
         "summary": result.summary(),
         "requirements": [
             {

@@ -20,6 +20,7 @@ VERDICT_ORDER: tuple[Verdict, ...] = (
     Verdict.INCONCLUSIVE,
     Verdict.ERROR,
     Verdict.NOT_APPLICABLE,
+    Verdict.NOT_SELECTED,
     Verdict.NOT_TESTED,
 )
 PROBLEM_VERDICTS: frozenset[Verdict] = frozenset(

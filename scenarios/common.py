@@ -15,6 +15,7 @@ from harness.model import Verdict
 from harness.recorder import PreconditionFailed, Recorder
 from harness.checks.cmp_checks import describe_cmp, first_status
 from harness.checks.cmp_header_checks import HEADER_CHECKS
+from harness.checks.profile_checks import CHECKS as PER_CERTIFICATE
 from harness.checks.registry import Observation
 from simulators.pki import new_key
 from simulators.vnfm import CmpExchange, VnfmClient, make_csr, seqs_of
@@ -30,6 +31,11 @@ class Scenario:
     body: Callable[[RunContext, Recorder], None]
     parameters: dict[str, str] = field(default_factory=dict)
     applicable: Callable[[RunContext], str | None] = lambda ctx: None
+    issues: bool = False  # obtains certificates from the SUT: the C.6 checks judge each one (INCONCLUSIVE if none)
+
+    def __post_init__(self) -> None:
+        if self.issues and not set(PER_CERTIFICATE) <= set(self.checks):
+            object.__setattr__(self, "checks", (*self.checks, *PER_CERTIFICATE))
 
 
 def json_body(response: httpx.Response) -> dict[str, Any]:

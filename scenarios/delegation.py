@@ -76,10 +76,10 @@ def run_registration(cert_type: str, ctx: RunContext, rec: Recorder) -> None:
         "first_ok": created.is_success, "claimed": ctx.profile.pics.duplicate_registration_conflict},
                                                trace_seqs=seqs_of(again)), step="1")
 
-    for why, mutate in (
-        ('typeOfVnfcCertHandling "direct_mode" (SOL023 5.6.4.2.3 note 2 allows only delegation_mode)',
+    for variant, why, mutate in (
+        ("direct_mode", 'typeOfVnfcCertHandling "direct_mode" (SOL023 5.6.4.2.3 note 2 allows only delegation_mode)',
          lambda body: body.update(typeOfVnfcCertHandling="direct_mode")),
-        ("an empty subjectAlternateName (cardinality 1..N)",
+        ("empty subjectAlternateName", "an empty subjectAlternateName (cardinality 1..N)",
          lambda body: body["subjectId"][0]["certificateData"][0].update(subjectAlternateName=[])),
     ):
         invalid_id, invalid_data = ctx.fresh_vnfci(cert_type)
@@ -88,7 +88,7 @@ def run_registration(cert_type: str, ctx: RunContext, rec: Recorder) -> None:
         refused = ctx.vnfm.register(invalid)
         rec.check("register-invalid-rejected", Observation(
             response=refused, facts={"why": why, "control_ok": created.is_success},
-            trace_seqs=seqs_of(refused)), step="1")
+            trace_seqs=seqs_of(refused)), step="1", instance=variant)
 
 
 # C.2.2.2 / C.3.2.2 ---------------------------------------------------------------------------
@@ -243,16 +243,16 @@ def scenarios() -> list[Scenario]:
                      "management", flows.C_2_2_1, REGISTRATION_CHECKS, partial(run_registration, cert_type), params,
                      applicable),
             Scenario(f"{csr_uc}[{short}]", csr_uc, f"CSR Request for {short} certificate", flows.C_2_2_2, CSR_CHECKS,
-                     partial(run_csr, cert_type), params, applicable),
+                     partial(run_csr, cert_type), params, applicable, issues=True),
             Scenario(f"{csr_uc}[{short}]/unregistered-delegate", csr_uc,
                      f"CSR Request for {short} certificate: consumer is not the registered delegate (step 1 error)",
                      flows.C_2_2_2, ("csr-delegate-check", "failinfo-notauthorized"),
                      partial(run_csr_not_delegate, cert_type), params,
-                     partial(_needs_vnfm2, cert_type)),
+                     partial(_needs_vnfm2, cert_type), issues=True),
             Scenario(f"{csr_uc}[{short}]/invalid-csr", csr_uc,
                      f"CSR Request for {short} certificate: CSR fails validation (step 2 error)", flows.C_2_2_2,
                      ("csr-bad-pop-rejected", "failinfo-badpop", "csr-unregistered-subject-rejected"),
                      partial(run_csr_invalid, cert_type),
-                     params, applicable),
+                     params, applicable, issues=True),
         ]
     return out

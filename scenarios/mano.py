@@ -294,7 +294,8 @@ def scenarios() -> list[Scenario]:
             else ("acme-tkauth-untrusted-refused",)
         out.append(Scenario(f"{uc}.2[{role}]", f"{uc}.2", f"CSR Request for {role} certificate (ACME, "
                             f"{CHALLENGE[role]})", csr_flow(role), tuple(c.format(role) for c in _CSR_CHECKS) + extra,
-                            partial(csr_body, role), {"entity": role, "challenge": CHALLENGE[role]}, _applicable))
+                            partial(csr_body, role), {"entity": role, "challenge": CHALLENGE[role]}, _applicable,
+                            issues=True))
     for role in ("NFVO", "VNFM", "VIM"):
         uc = UC[role]
         alpn = ("acme-tls-alpn-validated",) if CHALLENGE[role] == "tls-alpn-01" else ()
@@ -303,7 +304,7 @@ def scenarios() -> list[Scenario]:
                             (f"acme-attestation-mismatch-refused[{role}]", "acme-challenges-offered",
                              "mano-cert-issued", "mano-chain-delivered", "mano-cert-binds-key", "mano-cert-san")
                             + alpn, partial(hsm_body, role), {"entity": role, "challenge": CHALLENGE[role]},
-                            _hsm_applicable))
+                            _hsm_applicable, issues=True))
     out.append(Scenario("SOL023-5.5.2a[jws]", "SOL023 5.5.2a", "ACME request rules: algorithm, nonce, url, jwk/kid",
                         jws_rules(), ("acme-alg-mac-refused", "acme-nonce-malformed", "acme-nonce-replay",
                                       "acme-url-mismatch", "acme-jwk-xor-kid", "acme-problem-document",

@@ -175,8 +175,8 @@ def scenarios() -> list[Scenario]:
                  MANAGE_SUBSCRIPTIONS, MANAGE_CHECKS, run_manage, {}, _claimed),
         Scenario("SOL023-7.3.2[notify]", "SOL023 7.3.2",
                  "Certificate Notification: issuance and revocation notified, filters, verbosity, termination",
-                 SEND_NOTIFICATIONS, EVENT_CHECKS, run_events, {}, _events_claimed),
+                 SEND_NOTIFICATIONS, EVENT_CHECKS, run_events, {}, _events_claimed, issues=True),
         Scenario("SOL023-7.3.2[expiry]", "SOL023 7.3.2", "Certificate Notification: expiring-soon and expired",
-                 SEND_NOTIFICATIONS, EXPIRY_CHECKS, run_expiry, {}, _events_claimed),
+                 SEND_NOTIFICATIONS, EXPIRY_CHECKS, run_expiry, {}, _events_claimed, issues=True),
     ]
 

@@ -215,6 +215,11 @@ def _ca_issuers(ctx: RunContext, cert: x509.Certificate) -> x509.Certificate | N
     return None
 
 
+def certificate_label(number: int, item: IssuedCert) -> str:
+    """Stable from run to run (no serial number): the n-th certificate the scenario obtained, and its type."""
+    return f"certificate {number} ({item.cert_type})"
+
+
 def check_issued(ctx: RunContext, rec: Recorder, issued: Sequence[IssuedCert]) -> None:
     """Run the profile checks on the certificates ``rec.scenario`` obtained (called by the runner)."""
     if not issued:
@@ -224,10 +229,10 @@ def check_issued(ctx: RunContext, rec: Recorder, issued: Sequence[IssuedCert]) -
     except (OSError, ValueError) as exc:
         rec.skip_remaining(CHECKS, Verdict.ERROR, f"certificate profile not loadable: {exc}")
         return
-    for item in issued:
+    for number, item in enumerate(issued, 1):
         issuer = _issuer(ctx, item)
         findings = lint.lint(item.cert) + (lint.lint_chain(issuer, item.cert) if issuer is not None else ())
         facts = {"cert": item.cert, "cert_type": item.cert_type, "profile": profile, "issuer": issuer,
                  "lint": findings}
         for name in CHECKS:
-            rec.check(name, Observation(facts=facts, trace_seqs=item.seqs))
+            rec.check(name, Observation(facts=facts, trace_seqs=item.seqs), instance=certificate_label(number, item))
