@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from contextlib import ExitStack
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -146,71 +147,109 @@ def aggregate(outcomes: Sequence[CheckOutcome], role: str = "cmf",
     )
 
 
-def run(
-    profile: Profile | None = None,
-    *,
-    faults: Sequence[str] = (),
-    pattern: str | None = None,
-    requirements: Sequence[str] = (),
-    checks: Sequence[str] = (),
-    seed: int | None = None,
-    emit: Handler = lambda event: None,
-    workdir: Path | None = None,
-    reference_check_after: int = 1,
-    role: str = "cmf",
-) -> RunResult:
-    """Run the scenarios matching ``pattern`` against ``profile``'s SUT, or (no profile) against the embedded
-    reference of ``role`` made from a fresh test environment, exactly as `serve-reference` would serve it, with
-    its ``faults``; ``reference_check_after`` is the checkAfter the reference CMF's pollRep announces, in seconds.
-    Faults of the harness's own actors (simulators/faults.py) apply with or without a profile."""
-    seed = seed if seed is not None else secrets.randbits(32)
-    started = datetime.now(timezone.utc)
-    trace = Trace()
-    the_role = role_for(profile.pics.role if profile is not None else role)
-    selection = Selection(pattern or "", tuple(requirements), tuple(checks))
-    wanted = selected_checks(the_role.scenarios(), selection)
-    selected = [s for s in select(the_role.scenarios(), pattern) if wanted is None or wanted & set(s.checks)]
-    if not selected:
-        raise ValueError(f"{selection.describe()} selects no scenario (`nfvct list -k ...` shows what it matches)")
-    sut_faults, actor_faults = split(the_role.name, faults)
-    who = f"reference {the_role.name.upper()}"
-    with ExitStack() as stack:
-        if profile is None:
-            tmp = workdir or Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="nfvct-")))
-            profile = stack.enter_context(the_role.embedded(tmp, sut_faults, seed, reference_check_after))
-            label = f"{who} (embedded)"
-            emit(Message(f"started the embedded {who} from a test environment in {tmp}"))
-        elif sut_faults:
-            raise ValueError(f"--fault {', '.join(sorted(sut_faults))}: a fault of the {who}, which a profile's SUT "
-                             "does not run in this process; give it to `nfvct serve-reference --fault`")
-        else:
-            label = profile.name
+class RunSession:
+    """One run, scenario by scenario, for callers that time or report each one (the pytest plugin)::
+
+        with RunSession(profile, pattern=...) as session:
+            for scenario in session.selected:
+                session.run_one(scenario)
+        result = session.result()
+
+    Selection errors raise ValueError from the constructor, before anything is started. Without a profile, the
+    embedded reference of ``role`` is made from a fresh test environment, exactly as `serve-reference` would
+    serve it, with its ``faults``; ``reference_check_after`` is the checkAfter the reference CMF's pollRep
+    announces, in seconds. Faults of the harness's own actors (simulators/faults.py) apply with or without a
+    profile."""
+
+    def __init__(self, profile: Profile | None = None, *, faults: Sequence[str] = (), pattern: str | None = None,
+                 requirements: Sequence[str] = (), checks: Sequence[str] = (), seed: int | None = None,
+                 emit: Handler = lambda event: None, workdir: Path | None = None, reference_check_after: int = 1,
+                 role: str = "cmf") -> None:
+        self.seed = seed if seed is not None else secrets.randbits(32)
+        self.started = datetime.now(timezone.utc)
+        self.trace = Trace()
+        self.role = role_for(profile.pics.role if profile is not None else role)
+        self.selection = Selection(pattern or "", tuple(requirements), tuple(checks))
+        self.wanted = selected_checks(self.role.scenarios(), self.selection)
+        self.selected = [s for s in select(self.role.scenarios(), pattern)
+                         if self.wanted is None or self.wanted & set(s.checks)]
+        if not self.selected:
+            raise ValueError(f"{self.selection.describe()} selects no scenario (`nfvct list -k ...` shows what it "
+                             "matches)")
+        self.sut_faults, self.actor_faults = split(self.role.name, faults)
+        who = f"reference {self.role.name.upper()}"
+        if profile is not None and self.sut_faults:
+            raise ValueError(f"--fault {', '.join(sorted(self.sut_faults))}: a fault of the {who}, which a profile's "
+                             "SUT does not run in this process; give it to `nfvct serve-reference --fault`")
+        self.profile, self.faults, self.emit = profile, tuple(sorted(faults)), emit
+        self.workdir, self.check_after = workdir, reference_check_after
+        self.label = profile.name if profile is not None else f"{who} (embedded)"
         if faults:
-            label += f" with faults {', '.join(sorted(faults))}"
-        ctx = stack.enter_context(the_role.context(profile, trace, seed, actor_faults, emit, selected))
-        results: list[ScenarioResult] = []
-        interrupted = False
-        for index, scenario in enumerate(selected, 1):
-            emit(ScenarioStarted(index, len(selected), scenario.id, scenario.title))
-            t0 = time.monotonic()
-            try:
-                result = run_scenario(scenario, ctx, emit, wanted)
-            except KeyboardInterrupt:  # keep what ran; the report says the run was cut short
-                interrupted = True
-                emit(Message("interrupted: writing the report of the scenarios that finished"))
-                break
-            results.append(result)
-            emit(ScenarioFinished(index, len(selected), result, time.monotonic() - t0))
-        if interrupted:
-            results += [_not_run(s, "not run: the run was interrupted") for s in selected[len(results):]]
-    outcomes = [o for r in results for o in r.checks]
-    info = RunInfo(
-        id=str(uuid.uuid4()), started=started, finished=datetime.now(timezone.utc), sut=label,
-        version=__version__, seed=seed, profile=profile.source, faults=tuple(sorted(faults)),
-        interrupted=interrupted, role=the_role.name.upper(), selection=selection,
-    )
-    return RunResult(info, aggregate(outcomes, the_role.name, selection.everything), tuple(results), trace.events(),
-                     the_role.bindings)
+            self.label += f" with faults {', '.join(self.faults)}"
+        self.results: list[ScenarioResult] = []
+        self.interrupted = False
+        self._stack = ExitStack()
+        self._ctx: RunContext | None = None
+
+    def __enter__(self) -> "RunSession":
+        stack = self._stack.__enter__()
+        try:
+            if self.profile is None:
+                tmp = self.workdir or Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="nfvct-")))
+                self.profile = stack.enter_context(self.role.embedded(tmp, self.sut_faults, self.seed,
+                                                                      self.check_after))
+                self.emit(Message(f"started the embedded reference {self.role.name.upper()} from a test "
+                                  f"environment in {tmp}"))
+            self._ctx = stack.enter_context(self.role.context(self.profile, self.trace, self.seed,
+                                                              self.actor_faults, self.emit, self.selected))
+        except BaseException:
+            self._stack.__exit__(None, None, None)
+            raise
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.interrupted:
+            self.results += [_not_run(s, "not run: the run was interrupted") for s in self.selected[len(self.results):]]
+        self._stack.__exit__(None, None, None)
+
+    def run_one(self, scenario: Scenario) -> ScenarioResult:
+        """Run the next scenario; a KeyboardInterrupt marks the run interrupted and propagates."""
+        assert self._ctx is not None, "RunSession used outside its with block"
+        index = len(self.results) + 1
+        self.emit(ScenarioStarted(index, len(self.selected), scenario.id, scenario.title))
+        t0 = time.monotonic()
+        try:
+            result = run_scenario(scenario, self._ctx, self.emit, self.wanted)
+        except KeyboardInterrupt:  # keep what ran; the report says the run was cut short
+            self.interrupted = True
+            self.emit(Message("interrupted: writing the report of the scenarios that finished"))
+            raise
+        self.results.append(result)
+        self.emit(ScenarioFinished(index, len(self.selected), result, time.monotonic() - t0))
+        return result
+
+    def result(self) -> RunResult:
+        outcomes = [o for r in self.results for o in r.checks]
+        assert self.profile is not None
+        info = RunInfo(
+            id=str(uuid.uuid4()), started=self.started, finished=datetime.now(timezone.utc), sut=self.label,
+            version=__version__, seed=self.seed, profile=self.profile.source, faults=self.faults,
+            interrupted=self.interrupted, role=self.role.name.upper(), selection=self.selection,
+        )
+        return RunResult(info, aggregate(outcomes, self.role.name, self.selection.everything), tuple(self.results),
+                         self.trace.events(), self.role.bindings)
+
+
+def run(profile: Profile | None = None, **options: Any) -> RunResult:
+    """The whole run at once (see :class:`RunSession` for the options); Ctrl-C keeps what finished."""
+    session = RunSession(profile, **options)
+    with session:
+        try:
+            for scenario in session.selected:
+                session.run_one(scenario)
+        except KeyboardInterrupt:
+            pass
+    return session.result()
 
 
 def registered_check_names() -> list[str]:
