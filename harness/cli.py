@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import traceback
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -18,6 +19,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     from reports import write_reports
 
     try:
+        out = writable_folder(Path(args.out), "--out")
         profile = load_profile(Path(args.profile)) if args.profile else None
         progress = TerminalProgress()
         result = run(profile, faults=args.fault, pattern=args.k, requirements=args.requirement,
@@ -25,8 +27,11 @@ def _cmd_run(args: argparse.Namespace) -> int:
     except (ProfileError, ValueError) as exc:
         print(f"nfvct: {exc}", file=sys.stderr)
         return 2
-    out = Path(args.out)
-    paths = write_reports(result, out)
+    try:
+        paths = write_reports(result, out)
+    except OSError as exc:
+        print(f"nfvct: --out {out}: cannot write the report: {exc.strerror or exc}", file=sys.stderr)
+        return 2
     summary = ", ".join(f"{count} {verdict}" for verdict, count in result.summary().items() if count)
     outcome = result.outcome()
     print(f"requirements: {summary}", file=sys.stderr)
@@ -35,14 +40,35 @@ def _cmd_run(args: argparse.Namespace) -> int:
     return outcome.exit_code
 
 
+def writable_folder(path: Path, option: str) -> Path:
+    """``path`` as a folder the reports can be written to (made if missing), checked before the run."""
+    if path.exists() and not path.is_dir():
+        raise ValueError(f"{option} {path}: exists and is not a folder")
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        probe = path / ".nfvct-write-test"
+        probe.write_text("")
+        probe.unlink()
+    except OSError as exc:
+        raise ValueError(f"{option} {path}: cannot write there: {exc.strerror or exc}") from None
+    return path
+
+
 def _cmd_list(args: argparse.Namespace) -> int:
     from harness.checks import REGISTRY
+    from harness.checks.profile_checks import CHECKS as PER_CERTIFICATE
+    from harness.runner import select
     from scenarios import scenarios_for
 
+    chosen = select(scenarios_for(args.role), args.k)
+    if not chosen:
+        print(f"nfvct: -k {args.k!r} matches no scenario id or title", file=sys.stderr)
+        return 2
     items = [
         {"id": s.id, "title": s.title, "source": s.flow.source,
-         "checks": [{"name": c, "requirements": list(REGISTRY[c].requirements)} for c in s.checks]}
-        for s in scenarios_for(args.role)
+         "checks": [{"name": c, "requirements": list(REGISTRY[c].requirements),
+                     "per_certificate": c in PER_CERTIFICATE} for c in s.checks]}
+        for s in chosen
     ]
     if args.json:
         print(json.dumps(items, indent=2))
@@ -50,7 +76,28 @@ def _cmd_list(args: argparse.Namespace) -> int:
     for item in items:
         print(f"{item['id']}  {item['title']}  ({item['source']})")
         for c in item["checks"]:
-            print(f"    {c['name']:36} {', '.join(c['requirements'])}")
+            each = "  (on each certificate obtained)" if c["per_certificate"] else ""
+            print(f"    {c['name']:36} {', '.join(c['requirements'])}{each}")
+    return 0
+
+
+def _show_check(name: str) -> int:
+    from harness.checks import REGISTRY
+    from harness.faults import faults_for
+    from scenarios import all_scenarios, sm_scenarios
+
+    spec = REGISTRY[name]
+    print(f"check {name}")
+    print("requirements: " + ", ".join(spec.requirements))
+    if spec.scope:
+        print(f"scope: {spec.scope}")
+    if spec.func.__doc__:
+        print(f"\n{' '.join(spec.func.__doc__.split())}\n")
+    scenarios = [s.id for s in all_scenarios() + sm_scenarios() if name in s.checks]
+    print("scenarios: " + (", ".join(scenarios) if scenarios else "none"))
+    faults = [f.name for role in ("cmf", "sm") for f in faults_for(role)
+              if set(f.requirements) & set(spec.requirements)]
+    print("faults violating its requirements: " + (", ".join(faults) if faults else "none"))
     return 0
 
 
@@ -58,12 +105,15 @@ def _cmd_show(args: argparse.Namespace) -> int:
     from harness.catalogue import SIDE_LABELS, load_catalogue, load_sides
     from harness.checks import REGISTRY
     from harness.faults import faults_for
+    from scenarios import all_scenarios, sm_scenarios
 
+    if args.id in REGISTRY:
+        return _show_check(args.id)
     catalogue = load_catalogue()
     try:
         req = catalogue.get(args.id)
     except KeyError as exc:
-        print(f"nfvct: {exc.args[0]}", file=sys.stderr)
+        print(f"nfvct: {exc.args[0]} (nor a check name: `nfvct list` shows both)", file=sys.stderr)
         return 2
     print(f"{req.id}  ({catalogue.documents.get(req.document, req.document)}, clause {req.clause}"
           f"{', ' + req.table if req.table else ''})")
@@ -77,6 +127,9 @@ def _cmd_show(args: argparse.Namespace) -> int:
     print(f"\n{req.text}\n")
     checks = [c for c in REGISTRY.values() if req.id in c.requirements]
     print("checks: " + (", ".join(c.name for c in checks) if checks else "none (NOT TESTED)"))
+    names = {c.name for c in checks}
+    scenarios = [s.id for s in all_scenarios() + sm_scenarios() if names & set(s.checks)]
+    print("scenarios: " + (", ".join(scenarios) if scenarios else "none"))
     who = "SM" if side else "CMF"
     faults = [f.name for f in faults_for("sm" if side else "cmf") if req.id in f.requirements]
     print(f"reference {who} faults violating it: " + (", ".join(faults) if faults else "none"))
@@ -175,10 +228,11 @@ def parser() -> argparse.ArgumentParser:
     ls = sub.add_parser("list", help="list scenarios, their checks and requirement IDs")
     ls.add_argument("--json", action="store_true")
     ls.add_argument("--role", choices=("cmf", "sm"), default="cmf")
+    ls.add_argument("-k", metavar="PATTERN", help="only scenarios matching PATTERN (as `nfvct run -k`)")
     ls.set_defaults(func=_cmd_list)
 
-    sh = sub.add_parser("show", help="show one requirement: text, clause, checks, faults")
-    sh.add_argument("id")
+    sh = sub.add_parser("show", help="show one requirement (text, clause, checks, scenarios, faults) or one check")
+    sh.add_argument("id", help="a requirement ID or a check name")
     sh.set_defaults(func=_cmd_show)
 
     fa = sub.add_parser("faults", help="list the reference CMF's (or SM's) named faults")
@@ -207,8 +261,19 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Exit codes: 0 conformant so far, 1 something FAILs, 2 everything else (usage errors included). A harness
+    defect prints its traceback but still exits 2: exit 1 is reserved for a FAIL of the SUT."""
     args = parser().parse_args(argv)
-    return int(args.func(args))
+    try:
+        return int(args.func(args))
+    except KeyboardInterrupt:
+        print("nfvct: interrupted", file=sys.stderr)
+        return 2
+    except Exception:  # a harness bug: say so, keep the traceback for the report, never exit 1
+        traceback.print_exc()
+        print("nfvct: internal error (a harness defect, not a verdict on the SUT): please report it with the "
+              "traceback above", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

@@ -35,6 +35,7 @@ from typing import Any
 from cryptography import x509
 
 from harness.listeners import Listener, parse_listener
+from harness.profile_files import certificates, key_pair
 from harness.profile_keys import ProfileError, check_keys, get_value
 
 CERT_TYPES = ("VNFCI_certificate", "VNF_OAM_certificate")
@@ -164,10 +165,18 @@ def _path(base: Path, value: str, where: str) -> Path:
 
 def _identity(table: dict[str, Any], base: Path, where: str) -> Identity:
     check_keys(table, ("cert", "key"), where)
-    return Identity(
+    identity = Identity(
         cert=_path(base, get_value(table, "cert", str, where), f"{where}.cert"),
         key=_path(base, get_value(table, "key", str, where), f"{where}.key"),
     )
+    key_pair(identity.cert, identity.key, where)
+    return identity
+
+
+def _trust(base: Path, value: str, where: str) -> Path:
+    path = _path(base, value, where)
+    certificates(path, where)
+    return path
 
 
 def _cert_types(values: list[Any], where: str) -> tuple[str, ...]:
@@ -198,7 +207,7 @@ def _acme(table: dict[str, Any] | None, base: Path) -> AcmePixit | None:
     check_keys(table, _names(AcmePixit), where)
     return AcmePixit(
         directory=get_value(table, "directory", str, where),
-        server_ca=_path(base, table["server_ca"], f"{where}.server_ca") if "server_ca" in table else None,
+        server_ca=_trust(base, table["server_ca"], f"{where}.server_ca") if "server_ca" in table else None,
         oss_eab_kid=get_value(table, "oss_eab_kid", str, where, ""),
         oss_eab_key=get_value(table, "oss_eab_key", str, where, ""),
         mano_domain=get_value(table, "mano_domain", str, where, "mano.nfvct.test"),
@@ -273,13 +282,13 @@ def load_profile(path: Path) -> Profile:
     pixit = Pixit(
         api_root=get_value(pixit_t, "api_root", str, "pixit").rstrip("/"),
         cmp_base=get_value(pixit_t, "cmp_base", str, "pixit").rstrip("/"),
-        server_ca=_path(base, get_value(pixit_t, "server_ca", str, "pixit"), "pixit.server_ca"),
+        server_ca=_trust(base, get_value(pixit_t, "server_ca", str, "pixit"), "pixit.server_ca"),
         vnfm=_identity(get_value(pixit_t, "vnfm", dict, "pixit"), base, "pixit.vnfm"),
         vnfm2=_identity(vnfm2, base, "pixit.vnfm2") if vnfm2 is not None else None,
-        cmp_trust=_path(base, pixit_t["cmp_trust"], "pixit.cmp_trust") if "cmp_trust" in pixit_t else None,
+        cmp_trust=_trust(base, pixit_t["cmp_trust"], "pixit.cmp_trust") if "cmp_trust" in pixit_t else None,
         cmp_single_path=get_value(pixit_t, "cmp_single_path", bool, "pixit", False),
         ca_trust_anchors=tuple(
-            _path(base, p, "pixit.ca_trust_anchors") for p in get_value(pixit_t, "ca_trust_anchors", list, "pixit", [])
+            _trust(base, p, "pixit.ca_trust_anchors") for p in get_value(pixit_t, "ca_trust_anchors", list, "pixit", [])
         ),
         expected_issuers=dict(get_value(pixit_t, "expected_issuers", dict, "pixit", {})),
         san_domain=get_value(pixit_t, "san_domain", str, "pixit", "vnf.nfvct.test"),
@@ -292,9 +301,9 @@ def load_profile(path: Path) -> Profile:
         short_lived_seconds=get_value(pixit_t, "short_lived_seconds", float, "pixit", 0.0),
         cert_profile=_path(base, pixit_t["cert_profile"], "pixit.cert_profile") if "cert_profile" in pixit_t else None,
         acme=_acme(get_value(pixit_t, "acme", dict, "pixit", None), base),
-        sut_client_ca=_path(base, pixit_t["sut_client_ca"], "pixit.sut_client_ca") if "sut_client_ca" in pixit_t
+        sut_client_ca=_trust(base, pixit_t["sut_client_ca"], "pixit.sut_client_ca") if "sut_client_ca" in pixit_t
         else None,
-        ca_certificates=tuple(_path(base, p, "pixit.ca_certificates")
+        ca_certificates=tuple(_trust(base, p, "pixit.ca_certificates")
                               for p in get_value(pixit_t, "ca_certificates", list, "pixit", [])),
         harness=_harness(get_value(pixit_t, "harness", dict, "pixit", None), base),
     )

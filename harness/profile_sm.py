@@ -40,6 +40,7 @@ from cryptography import x509
 
 from harness.listeners import LISTENER_KEYS, Listener, parse_listener
 from harness.profile import Pics, Profile
+from harness.profile_files import key_pair
 from harness.profile_keys import ProfileError, check_keys, get_value
 
 MODES = ("passive", "semi-active", "fully-active")
@@ -112,6 +113,12 @@ def _certificate(path: Path, where: str) -> None:
         raise ProfileError(f"{where}: not a PEM certificate: {path} ({exc})") from None
 
 
+def _trusted(base: Path, table: dict[str, Any], key: str, where: str) -> Path:
+    path = _file(base, table, key, where)
+    _certificate(path, f"{where}.{key}")
+    return path
+
+
 def _producer(table: Any, base: Path, where: str) -> Producer:
     if not isinstance(table, dict):
         raise ProfileError(f"{where}: missing (required): a table with {', '.join(PRODUCER_KEYS)}")
@@ -119,7 +126,9 @@ def _producer(table: Any, base: Path, where: str) -> Producer:
     listener = parse_listener({k: v for k, v in table.items() if k in LISTENER_KEYS}, where)
     if listener.port == 0:
         raise ProfileError(f"{where}.port: a fixed port is needed (the SM is configured with this listener's URL)")
-    return Producer(listener, _file(base, table, "cert", where), _file(base, table, "key", where))
+    producer = Producer(listener, _file(base, table, "cert", where), _file(base, table, "key", where))
+    key_pair(producer.cert, producer.key, where)
+    return producer
 
 
 def _set(name: str, table: Any, base: Path, adapter: str) -> SmSet:
@@ -146,6 +155,8 @@ def _set(name: str, table: Any, base: Path, adapter: str) -> SmSet:
     credential = _file(base, table, "credential", where)
     _certificate(credential, f"{where}.credential")
     key = _file(base, table, "credential_key", where) if "credential_key" in table else None
+    if key is not None:
+        key_pair(credential, key, where, ("credential", "credential_key"))
     return SmSet(name, mode, tuple(domains), credential, _producer(table.get("nfvo"), base, f"{where}.nfvo"),
                  _producer(table.get("vim"), base, f"{where}.vim"), get_value(table, "master", bool, where, False), key,
                  approval)
@@ -195,9 +206,9 @@ def _sm(table: Any, base: Path) -> SmPixit:
             if other != here:
                 raise ProfileError(f"{here}.port: {p.listener.port} is also {other}'s port")
     pixit = SmPixit(
-        server_ca=_file(base, table, "server_ca", "pixit.sm"),
+        server_ca=_trusted(base, table, "server_ca", "pixit.sm"),
         credential_ca=_file(base, table, "credential_ca", "pixit.sm"),
-        mano_root=_file(base, table, "mano_root", "pixit.sm"),
+        mano_root=_trusted(base, table, "mano_root", "pixit.sm"),
         sets=sets, security_vnfd=get_value(table, "security_vnfd", str, "pixit.sm"), sub_sm=sub,
         approval_adapter=adapter, react_seconds=_seconds(table, "react_seconds", 3.0),
         quiet_seconds=_seconds(table, "quiet_seconds", 0.4), approval_seconds=_seconds(table, "approval_seconds", 1.5))

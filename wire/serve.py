@@ -92,6 +92,18 @@ def release(host: str, ports: Iterable[int]) -> None:
             sock.close()
 
 
+def _bindable(host: str, port: int) -> bool:
+    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((host, port))
+        return True
+    except OSError:
+        return False
+    finally:
+        sock.close()
+
+
 @contextmanager
 def serve(
     app: Any, tls: TlsFiles | None, *, name: str = "server", port: int = 0, start_timeout: float = 10.0,
@@ -123,6 +135,9 @@ def serve(
     held = take_reserved(host, port) if port else None
     if held is not None:  # let go of the reservation just before uvicorn binds the port itself
         held.close()
+    elif port and not _bindable(host, port):  # say so in one line, before uvicorn logs its own error
+        raise RuntimeError(f"{name}: cannot listen on {host}:{port}: the port is in use (another server, or "
+                           "another `serve-reference`?) or the address is not local")
     thread = threading.Thread(target=server.run, name=f"nfvct-{name}", daemon=True)
     thread.start()
     deadline = time.monotonic() + start_timeout
