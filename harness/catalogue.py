@@ -4,6 +4,10 @@ Loaded from the package data: harness/data/catalogue.json (the numbered IFA026/I
 requirements, built by scripts/build_catalogue.py) followed by harness/data/clauses.json
 (clause-keyed 'shall' statements), if that file exists. tests/test_catalogue.py proves every
 entry against the spec texts.
+
+The catalogue also carries its source documents (``documents``): title, version and date as the
+builder read them from each spec text's own History table. Code that cites a document takes the
+citation from here, never types a version: ``cite("SOL023")``, or ``from harness.catalogue import SOL023``.
 """
 
 from __future__ import annotations
@@ -27,6 +31,28 @@ SCHEMAS = {CATALOGUE_FILE: {"nfvct-catalogue/1"},
            IETF_FILE: {"nfvct-ietf/1"},
            SIDES_FILE: {"nfvct-sm-sides/1"}}
 _FIELDS = {f.name for f in fields(Requirement)}
+CITED = ("IFA026", "IFA033", "SOL023")  # importable as citations: ``from harness.catalogue import IFA033``
+
+
+@dataclass(frozen=True)
+class Document:
+    """A source document of the catalogue, as the builder read it from the spec text's History table."""
+
+    key: str  # "IFA033"
+    title: str  # how the harness cites it: designation and version, "ETSI GS NFV-IFA 033 Vx.y.z"
+    version: str = ""  # "Vx.y.z": the last publication row of the spec text's History table
+    date: str = ""  # "YYYY-MM": that row's date
+    file: str = ""  # the spec text it was read from
+
+    @classmethod
+    def from_json(cls, key: str, value: str | Mapping[str, str]) -> Document:
+        """A "documents" entry of a data file: {"title", "version", "date", "file"}, or just the title."""
+        if isinstance(value, str):
+            return cls(key, value)
+        unknown = set(value) - {"title", "version", "date", "file"}
+        if unknown or "title" not in value:
+            raise ValueError(f"bad document entry {key!r}: unknown fields {sorted(unknown)}, needs title")
+        return cls(key, **{k: str(v) for k, v in value.items()})
 
 
 @dataclass(frozen=True)
@@ -34,7 +60,7 @@ class Catalogue:
     """Requirements in order, looked up by ID. Duplicate IDs raise ValueError."""
 
     requirements: tuple[Requirement, ...]
-    document_titles: tuple[tuple[str, str], ...] = ()  # ("IFA026", "ETSI GS NFV-IFA 026 V4.5.1")
+    sources: tuple[Document, ...] = ()  # the documents the requirements are quoted from
     _index: Mapping[str, Requirement] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -47,14 +73,22 @@ class Catalogue:
 
     @classmethod
     def from_records(cls, records: Iterable[Mapping[str, Any]],
-                     documents: Mapping[str, str] | None = None) -> Catalogue:
-        """Build from JSON-style records (the "requirements" list of a catalogue file)."""
-        return cls(tuple(_requirement(r) for r in records), tuple((documents or {}).items()))
+                     documents: Mapping[str, str | Mapping[str, str]] | None = None) -> Catalogue:
+        """Build from JSON-style records (the "requirements" list of a catalogue file) and its "documents"."""
+        return cls(tuple(_requirement(r) for r in records),
+                   tuple(Document.from_json(k, v) for k, v in (documents or {}).items()))
 
     @property
     def documents(self) -> dict[str, str]:
-        """Document key -> full title with version, e.g. "IFA026" -> "ETSI GS NFV-IFA 026 V4.5.1"."""
-        return dict(self.document_titles)
+        """Document key -> its citation, title with version: "IFA033" -> the "title" of its entry."""
+        return {d.key: d.title for d in self.sources}
+
+    def document(self, key: str) -> Document:
+        """The source document ``key`` ("IFA026", "IFA033", "SOL023") with its version and date."""
+        for doc in self.sources:
+            if doc.key == key:
+                return doc
+        raise KeyError(f"no document {key!r} in the catalogue (has {', '.join(self.documents)})")
 
     def get(self, req_id: str) -> Requirement:
         try:
@@ -110,6 +144,30 @@ def load_catalogue() -> Catalogue:
     documents = {**main.get("documents", {}), **clauses.get("documents", {})}
     records = [*main["requirements"], *clauses.get("requirements", []), *ietf.get("requirements", [])]
     return Catalogue.from_records(records, documents)
+
+
+@functools.cache
+def load_documents() -> dict[str, Document]:
+    """The source documents of the packaged catalogue (catalogue.json only), by key; cached."""
+    main = _read(CATALOGUE_FILE)
+    if main is None:
+        raise FileNotFoundError(f"harness/data/{CATALOGUE_FILE} is missing; run scripts/build_catalogue.py")
+    return {k: Document.from_json(k, v) for k, v in main.get("documents", {}).items()}
+
+
+def cite(key: str) -> str:
+    """How the harness cites a source document: its title with the version the catalogue carries."""
+    try:
+        return load_documents()[key].title
+    except KeyError:
+        raise KeyError(f"no document {key!r} in harness/data/{CATALOGUE_FILE}") from None
+
+
+def __getattr__(name: str) -> str:
+    """``from harness.catalogue import SOL023``: the citation of a CITED document, read lazily."""
+    if name in CITED:
+        return cite(name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 SIDE_LABELS = {

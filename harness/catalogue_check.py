@@ -19,8 +19,8 @@ from harness.model import Requirement
 
 SPEC_FILES = {
     "IFA026": "ETSI-GS-NFV-IFA026-v4.5.1.txt",
-    "IFA033": "ETSI-GS-NFV-IFA033-v5.2.txt",
-    "SOL023": "ETSI-GS-NFV-SOL023-v5.3.txt",
+    "IFA033": "ETSI-GS-NFV-IFA033-v5.4.1.txt",
+    "SOL023": "ETSI-GS-NFV-SOL023-v5.4.1.txt",
 }
 MIN_TEXT = 20
 

@@ -3,11 +3,9 @@ RESOURCE_METHODS, which summarises SOL023's per-method tables (5.6.3.3.3, 5.6.3.
 
 from __future__ import annotations
 
+from harness.catalogue import IFA026, SOL023
 from harness.flow import FlowStep, UseCase
 
-
-IFA026 = "ETSI GS NFV-IFA 026 V4.5.1"
-SOL023 = "ETSI GS NFV-SOL 023 V5.3.1"
 CONSUMER_IS_VNFM = (("Consumer", "VNFM"),)  # IFA026 tables C.2.2.1.3-1 / C.2.2.2.3-1: the consumer is the VNFM
 
 C_2_2_1 = UseCase(

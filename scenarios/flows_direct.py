@@ -3,9 +3,8 @@ C.2.1.4.6-1 (C.3.1 reuses C.2.1.1's flow for VNF OAM identities)."""
 
 from __future__ import annotations
 
+from harness.catalogue import IFA026
 from harness.flow import FlowStep, UseCase
-
-IFA026 = "ETSI GS NFV-IFA 026 V4.5.1"
 
 _TRIGGER = ("CMF receives the trigger: based on the indication that a new VNFC is instantiated, the CMF can query "
             "VNFM and/or subscribe to retrieve VNF LCM occurrence events to obtain asset information.")

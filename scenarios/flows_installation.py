@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from harness.catalogue import IFA026
 from harness.flow import FlowStep, UseCase
 
-IFA026 = "ETSI GS NFV-IFA 026 V4.5.1"
 VIM_IS_VIM = (("VIM/CISM", "VIM"),)
 
 

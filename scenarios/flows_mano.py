@@ -4,9 +4,9 @@ information over)."""
 
 from __future__ import annotations
 
+from harness.catalogue import IFA026, SOL023
 from harness.flow import FlowStep, UseCase
 
-IFA026 = "ETSI GS NFV-IFA 026 V4.5.1"
 UC = {"NFVO": "C.4.1", "VNFM": "C.4.2", "VIM": "C.4.3"}
 VIA = {"NFVO": "Os-Ma-Nfvo/NFVO itself", "VNFM": "Os-Ma-Nfvo/Or-Vnfm/VNFM itself", "VIM": "Os-Ma-Nfvo/VIM itself"}
 
@@ -72,7 +72,7 @@ def csr(entity: str, *, hsm: bool = False) -> UseCase:
 
 def jws_rules() -> UseCase:
     return UseCase(
-        "SOL023-5.5.2a", "ACME request rules (JWS, nonces, url)", "ETSI GS NFV-SOL 023 V5.3 tables 5.5.2a.2-1, "
+        "SOL023-5.5.2a", "ACME request rules (JWS, nonces, url)", f"{SOL023} tables 5.5.2a.2-1, "
         "5.5.2a.3-1; RFC 8555 6.2-6.7",
         (FlowStep("1", "Consumer", "CMF", "The consumer sends ACME requests that break one rule each: a MAC "
                   "algorithm, a nonce that is not base64url, a replayed nonce, a url header other than the request "

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
+from harness.catalogue import SOL023
 from harness.flow import FlowStep, UseCase
-
-SOL023 = "ETSI GS NFV-SOL 023 V5.3.1"
 
 MANAGE_SUBSCRIPTIONS = UseCase(
     "SOL023 7.3.1",

@@ -4,9 +4,10 @@ named in each step. Sender/receiver are the trace's actor names (the SUT is "SM"
 
 from __future__ import annotations
 
+from harness.catalogue import IFA026
 from harness.flow import FlowStep, UseCase
 
-SRC = "harness scenario after ETSI GS NFV-IFA 026 V4.5.1 {} and ETSI GS NFV-IFA 033 clause 5 (no flow table in the spec)"
+SRC = f"harness scenario after {IFA026} {{}} and ETSI GS NFV-IFA 033 clause 5 (no flow table in the spec)"
 
 
 def _flow(id_: str, title: str, clauses: str, *steps: tuple[str, str, str, str]) -> UseCase:

@@ -12,6 +12,8 @@ What is extracted (in spec order):
                   Vnfm.Sc.*, Vim.Vrm.*, ...   applies to the block named by the ID prefix
   IFA033 cl. 5    Sc-Or.*, Sc-Vi.*, Security.*  (PSF and IFA026-reference columns)
   IFA033 cl. 10   Cm-Vnfm.*, Cm-Oss.*, Cm-Mano.*, CMF.Certm.*, VNFM.LCM.*, CMF.CNS.*
+  documents       IFA026, IFA033, SOL023: title, version and date from the last row of each text's
+                  own History table, and the file read (never typed here)
 
 Texts are quoted exactly, with only these presentation artefacts removed: page headers and
 footers, repeated table headers, HTML tags of the table cells, line breaks (collapsed to one
@@ -34,25 +36,21 @@ from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 OUT = REPO / "harness" / "data" / "catalogue.json"
-IFA026_FILE = "ETSI-GS-NFV-IFA026-v4.5.1.txt"
-IFA033_FILE = "ETSI-GS-NFV-IFA033-v5.2.txt"
-
-# IFA026 prints "ETSI GS NFV-IFA 026 V4.5.1 (2023-10)" on its title page. The IFA033 and
-# SOL023 copies print no version there; these are the publications their file names and
-# History tables give (V5.2.1 December 2024, V5.3.1 September 2025). Caveat: both copies
-# carry the ed541 work item and change history past those versions, and their History
-# tables also list V5.4.1 - the texts may be closer to V5.4.1.
-DOCUMENTS = {
-    "IFA026": "ETSI GS NFV-IFA 026 V4.5.1",
-    "IFA033": "ETSI GS NFV-IFA 033 V5.2.1",
-    "SOL023": "ETSI GS NFV-SOL 023 V5.3.1",
+# The spec texts, under the names of ../shared/specs/README.md; an earlier name is used only when
+# the current one is absent (the README keeps those for one release).
+SPEC_FILES = {
+    "IFA026": ("ETSI-GS-NFV-IFA026-v4.5.1.txt",),
+    "IFA033": ("ETSI-GS-NFV-IFA033-v5.4.1.txt", "ETSI-GS-NFV-IFA033-v5.2.txt"),  # nfvct: legacy spec name
+    "SOL023": ("ETSI-GS-NFV-SOL023-v5.4.1.txt", "ETSI-GS-NFV-SOL023-v5.3.txt"),  # nfvct: legacy spec name
 }
+# The document designations. The version and date of each come from its spec text (see history()).
+DESIGNATIONS = {"IFA026": "ETSI GS NFV-IFA 026", "IFA033": "ETSI GS NFV-IFA 033", "SOL023": "ETSI GS NFV-SOL 023"}
 
 Record = dict[str, str]
 
 # ---------------------------------------------------------------- text helpers
 
-_FURNITURE = re.compile(r"^\s*(?:ETSI|ETSI GS NFV-IFA 026 V4\.5\.1 \(2023-10\)(?: \d+)?)\s*$")
+_FURNITURE = re.compile(r"^\s*(?:ETSI|ETSI GS NFV-IFA 026 V\d+\.\d+\.\d+ \(\d{4}-\d{2}\)(?: \d+)?)\s*$")
 _TAG = re.compile(r"</?[A-Za-z][^>]*>")
 _WINGDINGS_BULLETS = {"\uf0a7": "•", "\uf0b7": "•"}
 
@@ -221,6 +219,47 @@ def _column(header: str) -> str:
     return ""
 
 
+# ---------------------------------------------------------------- documents
+
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+           "October", "November", "December")
+_HISTORY_ROW = re.compile(r"(V\d+\.\d+\.\d+) ([A-Z][a-z]+) (\d{4}) Publication")
+
+
+def history(raw: str) -> list[tuple[str, str]]:
+    """The publications of the spec's closing History table, oldest first: ("V5.4.1", "2026-02").
+
+    The table follows the document's last line that reads just "History" (as text, "## History"
+    or bold); the table-of-contents entry has dot leaders and the change-history annex another title.
+    """
+    lines = [clean(s).strip("# ") for s in raw.splitlines()]
+    start = max((n for n, s in enumerate(lines) if s == "History"), default=None)
+    if start is None:
+        raise ValueError("no History table")
+    rows = [m.groups() for m in map(_HISTORY_ROW.fullmatch, lines[start + 1:]) if m]
+    if not rows:
+        raise ValueError("History table without a publication row")
+    return [(version, f"{year}-{_MONTHS.index(month) + 1:02d}") for version, month, year in rows]
+
+
+def document(key: str, file: Path, raw: str) -> dict[str, str]:
+    """The catalogue's entry for one source document: the last row of its History table."""
+    version, date = history(raw)[-1]
+    # the title page and page headers, where the copy prints them: "ETSI GS NFV-IFA 026 V4.5.1 (2023-10)"
+    printed = set(re.findall(re.escape(DESIGNATIONS[key]) + r" (V\d+\.\d+\.\d+) \((\d{4}-\d{2})\)", raw))
+    if printed - {(version, date)}:
+        raise ValueError(f"{file.name}: History gives {version} ({date}), the pages print {sorted(printed)}")
+    return {"title": f"{DESIGNATIONS[key]} {version}", "version": version, "date": date, "file": file.name}
+
+
+def spec_file(specs: Path, key: str) -> Path:
+    """The spec text of ``key`` under its current name, else under an earlier one."""
+    for name in SPEC_FILES[key]:
+        if (specs / name).is_file():
+            return specs / name
+    raise FileNotFoundError(f"{key}: none of {', '.join(SPEC_FILES[key])} in {specs}")
+
+
 # ---------------------------------------------------------------- main
 
 
@@ -231,14 +270,16 @@ def specs_dir(argv: list[str]) -> Path:
 
 
 def build(specs: Path) -> dict[str, Any]:
-    reqs = ifa026((specs / IFA026_FILE).read_text(encoding="utf-8"))
-    reqs += ifa033((specs / IFA033_FILE).read_text(encoding="utf-8"))
+    files = {key: spec_file(specs, key) for key in SPEC_FILES}
+    texts = {key: file.read_text(encoding="utf-8") for key, file in files.items()}
+    reqs = ifa026(texts["IFA026"]) + ifa033(texts["IFA033"])
     seen: set[str] = set()
     for r in reqs:
         if r["id"] in seen:
             raise ValueError(f"duplicate requirement ID {r['id']}")
         seen.add(r["id"])
-    return {"schema": "nfvct-catalogue/1", "documents": DOCUMENTS, "requirements": reqs}
+    documents = {key: document(key, files[key], texts[key]) for key in SPEC_FILES}
+    return {"schema": "nfvct-catalogue/1", "documents": documents, "requirements": reqs}
 
 
 def main(argv: list[str]) -> int:

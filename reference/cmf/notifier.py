@@ -163,7 +163,7 @@ class Notifier:
             "_links": {
                 "subscription": {"href": f"{self.api_root}{CERTNOTIFY}/subscriptions/{sub_id}"},
                 "subject": {"href": f"{self.api_root}/nfv-cert/v1/subjects/{row.subject}"},
-                # SOL023 V5.3 defines no Individual Certificate resource: the subject, at this certificate
+                # SOL023 V5.4.1 defines no Individual Certificate resource: the subject, at this certificate
                 "certificate": {"href": f"{self.api_root}/nfv-cert/v1/subjects/{row.subject}#certificate-{serial}"},
             },
         }
