@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import traceback
 from collections.abc import Sequence
@@ -13,6 +14,7 @@ from harness import __version__
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
+    from harness.compare import load_results, with_baseline
     from harness.events import TerminalProgress
     from harness.profile import ProfileError, load_profile
     from harness.runner import run
@@ -21,12 +23,19 @@ def _cmd_run(args: argparse.Namespace) -> int:
     try:
         out = writable_folder(Path(args.out), "--out")
         profile = load_profile(Path(args.profile)) if args.profile else None
+        if profile is not None and not args.no_preflight:
+            from harness.preflight import gate
+            if not gate(profile):  # one line per problem; no scenario run, no report written
+                return 2
+        baseline = load_results(args.baseline) if args.baseline else None  # read and checked before the run
         progress = TerminalProgress()
         result = run(profile, faults=args.fault, pattern=args.k, requirements=args.requirement,
                      checks=args.check, seed=args.seed, emit=progress, role=args.role)
     except (ProfileError, ValueError) as exc:
         print(f"nfvct: {exc}", file=sys.stderr)
         return 2
+    if baseline is not None:
+        result = with_baseline(result, baseline)
     try:
         paths = write_reports(result, out)
     except OSError as exc:
@@ -35,8 +44,14 @@ def _cmd_run(args: argparse.Namespace) -> int:
     summary = ", ".join(f"{count} {verdict}" for verdict, count in result.summary().items() if count)
     outcome = result.outcome()
     print(f"requirements: {summary}", file=sys.stderr)
-    print(f"{outcome.text} (exit {outcome.exit_code})", file=sys.stderr)
+    gated = " without the baseline" if result.comparison is not None else ""
+    print(f"{outcome.text} (exit {outcome.exit_code}{gated})", file=sys.stderr)
+    if result.comparison is not None:  # the gate: no new FAIL against the baseline
+        differ = [f"  the runs differ: {d}" for d in result.comparison.differences]
+        print("\n".join([result.comparison.gate_text(), *differ]), file=sys.stderr)
     print(f"report: {paths['html']}", file=sys.stderr)
+    if result.comparison is not None:
+        return result.comparison.exit_code()
     return outcome.exit_code
 
 
@@ -52,6 +67,23 @@ def writable_folder(path: Path, option: str) -> Path:
     except OSError as exc:
         raise ValueError(f"{option} {path}: cannot write there: {exc.strerror or exc}") from None
     return path
+
+
+def _cmd_check(args: argparse.Namespace) -> int:
+    from harness.preflight import preflight, report
+    from harness.profile import ProfileError, load_profile
+
+    try:
+        profile = load_profile(Path(args.profile))
+    except ProfileError as exc:
+        print(f"nfvct: {exc}", file=sys.stderr)
+        return 2
+    out, err = report(preflight(profile, connect=min(3.0, args.timeout), total=args.timeout), profile)
+    if err:
+        print("\n".join(err), file=sys.stderr)
+    if out:
+        print("\n".join(out))
+    return 0 if out else 2
 
 
 def _cmd_list(args: argparse.Namespace) -> int:
@@ -150,6 +182,21 @@ def _cmd_faults(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_diff(args: argparse.Namespace) -> int:
+    from harness.compare import compare, load_results, summary_lines
+
+    try:
+        comparison = compare(load_results(args.old), load_results(args.new))
+    except ValueError as exc:
+        print(f"nfvct diff: {exc}", file=sys.stderr)
+        return 2
+    if args.json:
+        print(json.dumps(comparison.to_json(), indent=2, ensure_ascii=False))
+    else:
+        print("\n".join(summary_lines(comparison)))
+    return comparison.exit_code()
+
+
 def _cmd_init(args: argparse.Namespace) -> int:
     directory = Path(args.directory)
     if directory.exists() and not directory.is_dir():
@@ -223,6 +270,10 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument("--check", action="append", default=[], metavar="NAME",
                    help="only this check, in the scenarios that run it (repeatable; `nfvct list` names them)")
     r.add_argument("--seed", type=int, help="seed for generated identifiers (recorded in the report)")
+    r.add_argument("--baseline", metavar="OLD", help="compare with an earlier results.json (or its report "
+                                                      "folder); exit 1 only on a FAIL that is new since it")
+    r.add_argument("--no-preflight", action="store_true",
+                   help="with --profile: skip the pre-flight of the SUT's endpoints (`nfvct check`)")
     r.set_defaults(func=_cmd_run)
 
     ls = sub.add_parser("list", help="list scenarios, their checks and requirement IDs")
@@ -239,6 +290,14 @@ def parser() -> argparse.ArgumentParser:
     fa.add_argument("--json", action="store_true")
     fa.add_argument("--role", choices=("cmf", "sm"), default="cmf")
     fa.set_defaults(func=_cmd_faults)
+
+    df = sub.add_parser("diff", help="compare two runs' results.json: regressions, fixes, changes (exit 1 on a "
+                                     "regression, 2 on a new INCONCLUSIVE/ERROR or an unreadable file)")
+    df.add_argument("old", metavar="OLD", help="the baseline results.json (or the report folder holding it)")
+    df.add_argument("new", metavar="NEW", help="the results.json to judge against it")
+    df.add_argument("--json", action="store_true", help="print the comparison as JSON")
+    df.error = lambda message: df.exit(2, f"nfvct diff: {message} (see nfvct diff --help)\n")  # type: ignore
+    df.set_defaults(func=_cmd_diff)
 
     it = sub.add_parser("init", help="write a persistent test environment: profile skeleton, test PKI, what the "
                                      "product must import")
@@ -257,6 +316,12 @@ def parser() -> argparse.ArgumentParser:
     sr.add_argument("--fault", action="append", default=[], metavar="NAME",
                     help="start the reference with this fault (repeatable; see `nfvct faults`)")
     sr.set_defaults(func=_cmd_serve_reference)
+
+    ck = sub.add_parser("check", help="pre-flight: probe every SUT endpoint of a profile (TCP, TLS, server "
+                                      "certificate, client certificate, API answer) without running scenarios")
+    ck.add_argument("profile")
+    ck.add_argument("--timeout", type=float, default=5.0, metavar="S", help="per endpoint, in seconds (default 5)")
+    ck.set_defaults(func=_cmd_check)
     return p
 
 
@@ -269,6 +334,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("nfvct: interrupted", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # `nfvct list | head`: the reader left; nothing more to say
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except Exception:  # a harness bug: say so, keep the traceback for the report, never exit 1
         traceback.print_exc()
         print("nfvct: internal error (a harness defect, not a verdict on the SUT): please report it with the "

@@ -45,9 +45,9 @@ _COLOURS = {Verdict.PASS: "32", Verdict.FAIL: "31", Verdict.INCONCLUSIVE: "33", 
 class TerminalProgress:
     """One line per scenario, with its failing checks underneath."""
 
-    def __init__(self, stream: TextIO = sys.stderr) -> None:
-        self.stream = stream
-        self.colour = stream.isatty()
+    def __init__(self, stream: TextIO | None = None) -> None:
+        self.stream = stream or sys.stderr  # looked up now, not at import (pytest swaps sys.stderr)
+        self.colour = self.stream.isatty()
 
     def _paint(self, verdict: Verdict) -> str:
         code = _COLOURS.get(verdict)
@@ -59,9 +59,15 @@ class TerminalProgress:
             self.stream.flush()
         elif isinstance(event, ScenarioFinished):
             self.stream.write(f"{self._paint(event.result.verdict)} ({event.seconds:.1f}s)\n")
-            if event.result.reason:
-                self.stream.write(f"      {event.result.reason}\n")
+            reason = event.result.reason
+            if reason:
+                self.stream.write(f"      {reason}\n")
+            same = [o.check for o in event.result.checks if reason and o.reason and o.reason in reason]
+            if same:  # one reason, said once
+                self.stream.write(f"      not judged for that reason: {', '.join(same)}\n")
             for outcome in event.result.checks:
+                if outcome.check in same:
+                    continue
                 if outcome.verdict in (Verdict.FAIL, Verdict.ERROR, Verdict.INCONCLUSIVE):
                     self.stream.write(f"      {self._paint(outcome.verdict)} {outcome.check} "
                                       f"[{', '.join(outcome.requirements)}]: "

@@ -189,6 +189,8 @@ class RunResult:
     scenarios: tuple[ScenarioResult, ...]
     trace: tuple[TraceEvent, ...]
     bindings: tuple[str, ...] = ()  # harness-defined bindings in force, for the report
+    # `run --baseline`: harness.compare.Comparison, named not imported (the core imports only the core)
+    comparison: "Comparison | None" = None  # noqa: F821
 
     def summary(self) -> dict[str, int]:
         counts = {v.value: 0 for v in Verdict}
@@ -208,7 +210,8 @@ class RunResult:
             what = f"{failed} requirement{'s' if failed != 1 else ''}" if failed else \
                 f"{counts[Verdict.FAIL] or 1} check{'s' if counts[Verdict.FAIL] > 1 else ''}"
             return Outcome(1, "fail", f"Not conformant: {what} failed")
-        unsure = [f"{counts[v]} {v.value}" for v in (Verdict.INCONCLUSIVE, Verdict.ERROR) if counts[v]]
+        unsure = [f"{counts[v]} check{'s' if counts[v] != 1 else ''} {v.value}" for v in (Verdict.INCONCLUSIVE,
+                  Verdict.ERROR) if counts[v]]
         if not unsure and any(s.verdict in (Verdict.INCONCLUSIVE, Verdict.ERROR) for s in self.scenarios):
             unsure = [f"{sum(1 for s in self.scenarios if s.verdict in (Verdict.INCONCLUSIVE, Verdict.ERROR))} "
                       "scenario(s) INCONCLUSIVE or ERROR"]

@@ -16,7 +16,7 @@ from typing import Any
 
 import httpx
 
-from harness import __version__
+from harness import __version__, endpoints
 from harness.catalogue import for_role, load_catalogue, load_sides
 from harness.checks import REGISTRY
 from harness.checks.profile_checks import check_issued
@@ -98,7 +98,7 @@ def run_scenario(scenario: Scenario, ctx: RunContext, emit: Handler,
                 reason = f"pre-condition not reached: {exc}"
                 rec.skip_remaining(scenario.checks, Verdict.INCONCLUSIVE, reason)
             except httpx.TransportError as exc:  # timeouts, refused or dropped connections: not judgeable
-                reason = f"the SUT did not answer: {type(exc).__name__}: {exc}"
+                reason = endpoints.failure(ctx.trace, exc, scenario.id)  # names the URL; a dead one fails fast
                 rec.skip_remaining(scenario.checks, Verdict.INCONCLUSIVE, reason)
             except Exception as exc:  # the harness broke, or the SUT's answer broke it: never a PASS
                 reason = f"scenario aborted: {type(exc).__name__}: {exc}"

@@ -21,17 +21,34 @@ from markupsafe import Markup
 
 from harness.model import (
     CheckOutcome,
+    RequirementResult,
     RunResult,
     ScenarioResult,
     StepResult,
     TraceEvent,
+    Verdict,
 )
 from harness.redact import redact, redact_headers
 from reports.svg import sequence_svg
-from reports.text import PROBLEM_VERDICTS, VERDICT_ORDER, atomic_write_text, iso, shorten, verdict_slug, xml_safe
+from reports.text import (
+    PROBLEM_VERDICTS,
+    VERDICT_ORDER,
+    atomic_write_text,
+    human_time,
+    iso,
+    shorten,
+    verdict_slug,
+    xml_safe,
+)
 
 TEMPLATES = Path(__file__).parent / "templates"
 LONG_TEXT = 220  # requirement texts longer than this collapse into <details>
+JUDGED = frozenset({Verdict.PASS, Verdict.FAIL, Verdict.INCONCLUSIVE, Verdict.ERROR})
+# IFA026 functional blocks a requirement can be placed on ("applies_to"); in a run every one but the SUT's role is
+# played by a harness simulator (DESIGN.md "Roles are swappable")
+BLOCKS = frozenset({"CMF", "SM", "NFVO", "VNFM", "VIM", "WIM", "CISM", "CIR", "CA", "VNFCI", "VNFI", "OSS", "HSM"})
+SIMULATED_SCOPE = "verified on the harness's simulated"  # how a check says it judges a simulator (installation)
+DOMAIN = {"SM": "security management"}  # the kicker's subject per SUT role; default "certificate management"
 
 
 def slug(text: str) -> str:
@@ -89,6 +106,9 @@ class _Page:
             r.requirement.id: self.anchors.new("req", r.requirement.id)
             for r in result.requirements
         }
+        self.actors: dict[str, set[str]] = {}  # scenario id -> actor names in its trace
+        for event in result.trace:
+            self.actors.setdefault(event.scenario, set()).update((event.sender, event.receiver))
         self.check_anchor: dict[CheckOutcome, str] = {}
         for scenario in result.scenarios:
             base = self.scenario_anchor[scenario.id]
@@ -96,12 +116,13 @@ class _Page:
                 self.check_anchor.setdefault(check, f"{base}-chk-{index}")
 
     def trace_links(self, seqs: Iterable[int]) -> list[dict[str, Any]]:
-        return [{"seq": s, "href": f"#ev-{s}" if s in self.seqs else ""} for s in seqs]
+        return [{"seq": s, "href": f"#ev-{s}" if s in self.seqs else ""} for s in dict.fromkeys(seqs)]
 
     def check(self, check: CheckOutcome) -> dict[str, Any]:
         return {
             "anchor": self.check_anchor.get(check, ""),
             "check": check.check,
+            "instance": _clean(check.instance),
             "verdict": check.verdict.value,
             "slug": verdict_slug(check.verdict),
             "scenario": check.scenario,
@@ -118,6 +139,43 @@ class _Page:
             "reason": _clean(check.reason),
             "trace": self.trace_links(check.evidence.trace_seqs),
         }
+
+    def groups(self, checks: Iterable[CheckOutcome]) -> list[dict[str, Any]]:
+        """Outcomes of one check with one verdict as one entry (in first-seen order): the count, the union of the
+        requirements, the distinct expected/observed texts, and every occurrence (scenario, instance, link)."""
+        by_key: dict[tuple[str, str], list[dict[str, Any]]] = {}
+        for check in dict.fromkeys(checks):
+            by_key.setdefault((check.check, check.verdict.value), []).append(self.check(check))
+        out = []
+        for items in by_key.values():
+            first = items[0]
+            requirements = list({r["id"]: r for item in items for r in item["requirements"]}.values())
+            observed = list(dict.fromkeys(item["observed"] for item in items))
+            out.append({
+                **first,
+                "count": len(items),
+                "occurrences": items,
+                "requirements": requirements,
+                "expected_all": list(dict.fromkeys(item["expected"] for item in items)),
+                "observed_all": observed,
+                "reasons": list(dict.fromkeys(item["reason"] for item in items if item["reason"])),
+                "scenario_count": len({item["scenario"] for item in items}),
+                "same_observed": len(observed) == 1,
+            })
+        return out
+
+    def simulated_peer(self, req: RequirementResult) -> str:
+        """The functional block a judged requirement is placed on when the harness played it (a simulator, not
+        the SUT): the checks say so ("verified on the harness's simulated ..."), or the block is another role than
+        the SUT's and took part, as the harness's own actor, in every scenario that judged it. Else ""."""
+        block = req.requirement.applies_to
+        judging = [c for c in req.checks if c.verdict in JUDGED]
+        if req.verdict not in JUDGED or not judging or block not in BLOCKS or block == self.result.info.role:
+            return ""
+        if all(c.scope.startswith(SIMULATED_SCOPE) for c in judging):
+            return block
+        return block if all(any(a == block or a.startswith(block + "-") for a in self.actors.get(c.scenario, ()))
+                            for c in judging) else ""
 
     def event(self, event: TraceEvent) -> dict[str, Any]:
         return {
@@ -198,6 +256,8 @@ class _Page:
                     "verdict": req.verdict.value,
                     "slug": verdict_slug(req.verdict),
                     "checks": [self.check(c) for c in req.checks],
+                    "groups": self.groups(req.checks),
+                    "simulated": self.simulated_peer(req),
                     "side": req.side,
                     "note": req.note,
                 }
@@ -249,7 +309,7 @@ class _Page:
             problems += [c for c in req.checks if c.verdict in PROBLEM_VERDICTS]
         unique = list(dict.fromkeys(problems))
         unique.sort(key=lambda c: -c.verdict.rank)  # stable: keeps scenario order
-        return [self.check(c) for c in unique]
+        return self.groups(unique)  # one row per check and verdict, every occurrence listed in it
 
     def context(self) -> dict[str, Any]:
         result, info = self.result, self.result.info
@@ -257,7 +317,13 @@ class _Page:
         in_scenario = {s.id for s in result.scenarios}
         outcome = result.outcome()
         scenarios = [self.scenario(s) for s in result.scenarios]
+        findings = self.findings()
+        documents = self.catalogue()
+        simulated = [row for doc in documents for row in doc["rows"] if row["simulated"]]
+        comparison = None if result.comparison is None else \
+            result.comparison.view(result.scenarios, self.check_anchor, self.req_anchor)  # run --baseline
         return {
+            "comparison": comparison,
             "info": {
                 "id": info.id,
                 "sut": info.sut,
@@ -267,17 +333,22 @@ class _Page:
                 "faults": list(info.faults),
                 "started": iso(info.started),
                 "finished": iso(info.finished),
+                "started_human": human_time(info.started),
+                "finished_human": human_time(info.finished),
                 "duration": _duration(info.finished - info.started),
             },
             "overall": {"slug": outcome.slug, "text": outcome.text, "code": outcome.exit_code},
             "selection": info.selection.describe(),
+            "domain": DOMAIN.get(info.role, "certificate management"),
             "summary": [
                 {"verdict": v.value, "slug": verdict_slug(v), "count": summary[v.value],
                  "problem": v in PROBLEM_VERDICTS}
                 for v in VERDICT_ORDER
             ],
             "total": len(result.requirements),
-            "findings": self.findings(),
+            "findings": findings,
+            "finding_checks": sum(f["count"] for f in findings),
+            "simulated": simulated,
             "scenario_problems": [s for s in scenarios
                                   if s["verdict"] in {v.value for v in PROBLEM_VERDICTS}
                                   and s["reason"]],
@@ -285,7 +356,7 @@ class _Page:
             "role": info.role,
             "sides": self.sides(),
             "by_mode": self.by_mode(scenarios),
-            "documents": self.catalogue(),
+            "documents": documents,
             "scenarios": scenarios,
             "orphans": [self.event(e) for e in sorted(result.trace, key=lambda e: e.seq)
                         if e.scenario not in in_scenario],

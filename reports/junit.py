@@ -1,20 +1,25 @@
 """``junit.xml`` for CI dashboards.
 
-One ``<testsuite>`` per scenario with one ``<testcase>`` per check, and a final suite
-``requirements`` with one testcase per requirement that was judged (NOT TESTED ones are
-left out: they are catalogue entries, not tests). Verdict mapping:
+One ``<testsuite>`` per scenario with one ``<testcase>`` per check outcome:
+``classname`` = scenario id, ``name`` = check name plus `` [instance]`` when the check ran more than
+once in the scenario (``c6-validity [certificate 2 (VNFCI_certificate)]``); a name that still collides
+within its scenario gets `` #2``, `` #3`` in run order, so every (classname, name) pair is unique.
+``time`` is the check's own wall time (``CheckOutcome.seconds``). A final suite ``requirements`` has one
+testcase per requirement that was judged (NOT TESTED and NOT SELECTED ones are left out: they are
+catalogue entries, not tests); its properties carry the run's answer, the same as the exit code of
+`nfvct run` (``RunResult.outcome()``): ``outcome`` (ok | fail | inconclusive), ``outcome.text`` and
+``exit_code``. Verdict mapping (JUnit has only failure, error and skipped):
 
 * PASS -> plain testcase
-* FAIL -> ``<failure type="FAIL" message="expected: ... / observed: ...">``
-* INCONCLUSIVE -> ``<failure type="inconclusive">`` (counted in ``failures``)
-* ERROR -> ``<error>``
-* NOT APPLICABLE -> ``<skipped message=reason>``
+* FAIL -> ``<failure type="FAIL" message="expected: ... / observed: ...">`` (the only ``failures``)
+* INCONCLUSIVE -> ``<error type="INCONCLUSIVE">`` (counted in ``errors``, never in ``failures``)
+* ERROR (the harness broke) -> ``<error type="ERROR">``
+* NOT APPLICABLE -> ``<skipped message=reason>`` (the reason names the PICS key)
 """
 
 from __future__ import annotations
 
 import os
-
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable
 from pathlib import Path
@@ -24,6 +29,7 @@ from harness.redact import redact
 from reports.text import iso, shorten, xml_safe
 
 _MESSAGE_LIMIT = 500
+_LEFT_OUT = (Verdict.NOT_TESTED, Verdict.NOT_SELECTED)  # catalogue states, not tests
 
 
 def _s(text: str) -> str:
@@ -59,20 +65,34 @@ def _outcome(case: ET.Element, verdict: Verdict, check: CheckOutcome | None, rea
         message = _message(check) if check else _s(shorten(reason, _MESSAGE_LIMIT))
         node = ET.SubElement(case, "failure", message=message, type="FAIL")
         node.text = _details(check) if check else _s(reason)
-    elif verdict is Verdict.INCONCLUSIVE:
+    elif verdict in (Verdict.INCONCLUSIVE, Verdict.ERROR):
         text = reason or (_message(check) if check else "")
-        node = ET.SubElement(
-            case, "failure", message=_s(shorten(text, _MESSAGE_LIMIT)), type="inconclusive"
-        )
+        message = _s(shorten(text, _MESSAGE_LIMIT))
+        node = ET.SubElement(case, "error", message=message, type=verdict.value)
         node.text = _details(check) if check else _s(reason)
-    elif verdict is Verdict.ERROR:
-        text = reason or (_message(check) if check else "")
-        node = ET.SubElement(case, "error", message=_s(shorten(text, _MESSAGE_LIMIT)), type="ERROR")
-        node.text = _details(check) if check else _s(reason)
-    elif verdict in (Verdict.NOT_APPLICABLE, Verdict.NOT_TESTED):
+    elif verdict is Verdict.NOT_APPLICABLE:
         ET.SubElement(case, "skipped", message=_s(shorten(reason, _MESSAGE_LIMIT)))
     elif check and check.scope:
         ET.SubElement(case, "system-out").text = _s(f"scope: {check.scope}")
+
+
+class _Names:
+    """Unique testcase names per classname: a repeated name gets " #2", " #3" in run order."""
+
+    def __init__(self) -> None:
+        self._taken: set[tuple[str, str]] = set()
+
+    def __call__(self, classname: str, name: str) -> str:
+        unique, count = name, 1
+        while (classname, unique) in self._taken:
+            count += 1
+            unique = f"{name} #{count}"
+        self._taken.add((classname, unique))
+        return unique
+
+
+def _case_name(check: CheckOutcome) -> str:
+    return f"{check.check} [{check.instance}]" if check.instance else check.check
 
 
 def _suite(parent: ET.Element, name: str, timestamp: str) -> ET.Element:
@@ -98,20 +118,25 @@ def _scenario_suite(root: ET.Element, scenario: ScenarioResult, timestamp: str) 
         ],
     )
     classname = xml_safe(scenario.id)
-    for check in scenario.checks:
-        name = xml_safe(check.check)
-        case = ET.SubElement(suite, "testcase", classname=classname, name=name, time="0")
+    names = _Names()
+    checks = [c for c in scenario.checks if c.verdict not in _LEFT_OUT]
+    for check in checks:
+        name = names(classname, xml_safe(_case_name(check)))
+        case = ET.SubElement(suite, "testcase", classname=classname, name=name, time=f"{check.seconds:.3f}")
         _outcome(case, check.verdict, check, check.reason)
-    if not scenario.checks:
-        # Keep a scenario that could not run visible instead of an empty suite.
-        case = ET.SubElement(suite, "testcase", classname=classname, name="(scenario)", time="0")
-        _outcome(case, scenario.verdict, None, scenario.reason or "no checks were run")
+    suite.set("time", f"{sum(c.seconds for c in checks):.3f}")
+    if not checks or scenario.verdict.rank > max(c.verdict.rank for c in checks):
+        # Keep a scenario that could not run (or whose steps, not its checks, decided its verdict) visible.
+        case = ET.SubElement(suite, "testcase", classname=classname, name=names(classname, "(scenario)"), time="0")
+        _outcome(case, scenario.verdict, None, scenario.reason or ("no checks were run" if not checks else
+                                                                   "a step of the flow was not observed as specified"))
 
 
-def _requirement_case(suite: ET.Element, req: RequirementResult) -> None:
+def _requirement_case(suite: ET.Element, req: RequirementResult, names: _Names) -> None:
     r = req.requirement
     classname = xml_safe(f"{r.document}.{r.clause}")
-    case = ET.SubElement(suite, "testcase", classname=classname, name=xml_safe(r.id), time="0")
+    name = names(classname, xml_safe(r.id))
+    case = ET.SubElement(suite, "testcase", classname=classname, name=name, time="0")
     decisive = next((c for c in req.checks if c.verdict is req.verdict), None)
     reason = decisive.reason if decisive else ""
     if req.verdict is Verdict.NOT_APPLICABLE and not reason:
@@ -139,7 +164,11 @@ def junit_tree(result: RunResult) -> ET.ElementTree:
     for scenario in result.scenarios:
         _scenario_suite(root, scenario, timestamp)
     req_suite = _suite(root, "requirements", timestamp)
+    outcome = result.outcome()
     run_properties = [
+        ("outcome", outcome.slug),
+        ("outcome.text", outcome.text),
+        ("exit_code", str(outcome.exit_code)),
         ("sut", info.sut),
         ("harness.version", info.version),
         ("seed", str(info.seed)),
@@ -147,9 +176,10 @@ def junit_tree(result: RunResult) -> ET.ElementTree:
         ("faults", ", ".join(info.faults)),
     ]
     _properties(req_suite, run_properties)
+    names = _Names()
     for req in result.requirements:
-        if req.verdict is not Verdict.NOT_TESTED:
-            _requirement_case(req_suite, req)
+        if req.verdict not in _LEFT_OUT:
+            _requirement_case(req_suite, req, names)
     totals = [0, 0, 0, 0]
     for suite in root.findall("testsuite"):
         totals = [a + b for a, b in zip(totals, _count(suite))]

@@ -11,13 +11,22 @@ Schema ``nfvct-results/2`` (keys are exact; see :data:`RESULTS_JSON_SCHEMA`)::
      "scenarios": [{"id", "use_case", "title", "source", "verdict", "parameters", "reason",
                     "steps": [{"number", "from", "to", "description", "verdict", "observed"}],
                     "checks": [CHECK]}],
-     "bindings": [str]}
+     "bindings": [str],
+     "documents": [{"key", "title", "version", "date"}],  # the specification versions the verdicts cite
+     "comparison": null | COMPARISON}
     CHECK = {"check", "instance", "verdict", "scenario", "expected", "observed", "scope", "reason",
              "seconds", "trace": [seq]}
+    COMPARISON = {"baseline": RUN, "new": RUN, "differences": [str], "exit_code": 0|1|2, "gate": str,
+                  "counts": {"requirements": {<list name>: n, "not_compared": n}, "checks": {<list name>: n}},
+                  "regressions", "new_inconclusive", "fixes", "changes", "appeared", "disappeared",
+                  "still_failing": [{"level", "id", "scenario", "check", "instance", "old", "new", "observed"}]}
+    RUN = {"path", "schema", "run_id", "sut", "role", "selection", "version", "seed", "interrupted"}
 
 Every requirement of the catalogue is listed, NOT TESTED and NOT SELECTED ones included. ``outcome`` is
 the exit-code rule (:meth:`harness.model.RunResult.outcome`): the same answer the terminal, the HTML,
-JUnit and the pytest plugin give. (``nfvct-results/1`` lacked ``outcome``, ``run.selection``,
+JUnit and the pytest plugin give. ``comparison`` is null unless the run had ``--baseline OLD``
+(:mod:`harness.compare`): OLD is ``baseline``, this run ``new`` (path ""), ``exit_code`` the gate the process
+exited with; ``old``/``new`` verdicts are null where the item is absent from that run. (``nfvct-results/1`` lacked ``outcome``, ``run.selection``,
 ``run.role``, ``run.interrupted``, ``check.instance`` and ``check.seconds``; `nfvct diff` reads both.) Free texts of the
 evidence pass through :func:`reports.redact.redact`.
 """
@@ -28,6 +37,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+from harness.compare import KINDS, REQUIREMENT_KINDS
+from harness.catalogue import load_documents
 from harness.model import CheckOutcome, RunResult, ScenarioResult, StepResult, Verdict
 from harness.redact import redact
 from reports.text import atomic_write_text, iso
@@ -51,6 +62,8 @@ def _obj(properties: dict[str, Any]) -> dict[str, Any]:
 
 _STR: dict[str, Any] = {"type": "string"}
 _VERDICT: dict[str, Any] = {"enum": _VERDICTS}
+_COUNT: dict[str, Any] = {"type": "integer", "minimum": 0}
+_LISTS = [name for name, _ in KINDS.values()]
 
 RESULTS_JSON_SCHEMA: dict[str, Any] = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
@@ -66,9 +79,31 @@ RESULTS_JSON_SCHEMA: dict[str, Any] = {
             "requirements": {"type": "array", "items": {"$ref": "#/$defs/requirement"}},
             "scenarios": {"type": "array", "items": {"$ref": "#/$defs/scenario"}},
             "bindings": {"type": "array", "items": _STR},
+            "documents": {"type": "array", "items": _obj({"key": _STR, "title": _STR, "version": _STR,
+                                                           "date": _STR})},
+            "comparison": {"$ref": "#/$defs/comparison"},
         }
     ),
     "$defs": {
+        "comparison": {
+            **_obj({
+                "baseline": {"$ref": "#/$defs/runRef"},
+                "new": {"$ref": "#/$defs/runRef"},
+                "differences": {"type": "array", "items": _STR},
+                "exit_code": {"enum": [0, 1, 2]},
+                "gate": _STR,
+                "counts": _obj({"requirements": _obj({**{KINDS[k][0]: _COUNT for k in REQUIREMENT_KINDS},
+                                                      "not_compared": _COUNT}),
+                                "checks": _obj({name: _COUNT for name in _LISTS})}),
+                **{name: {"type": "array", "items": {"$ref": "#/$defs/delta"}} for name in _LISTS},
+            }),
+            "type": ["object", "null"],
+        },
+        "runRef": _obj({"path": _STR, "schema": _STR, "run_id": _STR, "sut": _STR, "role": _STR, "selection": _STR,
+                        "version": _STR, "seed": {"type": ["integer", "null"]}, "interrupted": {"type": "boolean"}}),
+        "delta": _obj({"level": {"enum": ["requirement", "check"]}, "id": {"type": "string", "minLength": 1},
+                       "scenario": _STR, "check": _STR, "instance": _STR, "old": {"enum": [*_VERDICTS, None]},
+                       "new": {"enum": [*_VERDICTS, None]}, "observed": _STR}),
         "dateTime": {"type": "string", "format": "date-time", "pattern": _DATE_TIME},
         "verdict": _VERDICT,
         "run": _obj(
@@ -214,6 +249,9 @@ def results_dict(result: RunResult) -> dict[str, Any]:
         ],
         "scenarios": [_scenario_json(s) for s in result.scenarios],
         "bindings": list(result.bindings),
+        "documents": [{"key": d.key, "title": d.title, "version": d.version, "date": d.date}
+                      for d in load_documents().values()],
+        "comparison": result.comparison.to_json() if result.comparison is not None else None,
     }
 
 

@@ -9,6 +9,7 @@ import re
 from datetime import datetime
 
 from harness.model import Verdict
+from harness.plaintext import plain, shorten  # noqa: F401  (re-exported: reports.text.shorten, .plain)
 
 # Characters XML 1.0 forbids (ElementTree would write them and produce unparsable XML).
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
@@ -45,12 +46,13 @@ def iso(moment: datetime) -> str:
     return moment.isoformat()
 
 
-def shorten(text: str, limit: int) -> str:
-    """One line, at most ``limit`` characters, with an ellipsis when cut."""
-    flat = " ".join(text.split())
-    if len(flat) <= limit:
-        return flat
-    return flat[: max(limit - 1, 1)].rstrip() + "\N{HORIZONTAL ELLIPSIS}"
+def human_time(moment: datetime) -> str:
+    """A moment as people read it, to the second: ``2026-12-01 23:15:04 UTC`` (another offset: ``+02:00``)."""
+    offset = moment.utcoffset()
+    if moment.tzinfo is None or offset is None:
+        raise ValueError(f"naive datetime in run result: {moment!r}")
+    zone = "UTC" if not offset else moment.strftime("%z")[:3] + ":" + moment.strftime("%z")[3:5]
+    return f"{moment:%Y-%m-%d %H:%M:%S} {zone}"
 
 
 def atomic_write_text(path: Path, text: str) -> None:

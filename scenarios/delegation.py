@@ -26,6 +26,7 @@ from scenarios.common import (
     registration_body,
 )
 from simulators.vnfm import make_csr, seqs_of
+from harness.plaintext import plain
 
 SHORT = {"VNFCI_certificate": "VNFCI", "VNF_OAM_certificate": "VNF OAM"}
 
@@ -174,7 +175,7 @@ def _ca_steps(ctx: RunContext, rec: Recorder, since: int) -> None:
     rec.note("3", Verdict.PASS if requests else Verdict.FAIL, f"{len(requests)} CA-1 request(s) observed",
              tuple(e.seq for e in requests))
     ok = any(e.summary.startswith("201") for e in responses)
-    rec.note("5", Verdict.PASS if ok else Verdict.FAIL, f"CA answered: {[e.summary for e in responses]}",
+    rec.note("5", Verdict.PASS if ok else Verdict.FAIL, f"CA answered: {plain([e.summary for e in responses])}",
              tuple(e.seq for e in responses))
 
 

@@ -12,10 +12,12 @@ from typing import Any
 from harness.checks.registry import Observation
 from harness.context import RunContext
 from harness.model import Verdict
+from harness.preflight import unreachable
 from harness.recorder import PreconditionFailed, Recorder
 from simulators.direct.actors import DirectActors, identity_fqdn
 from simulators.direct.inventory import OpOcc, VnfInstance, Vnfc
 from simulators.direct.vnfci import Enrolment, enrol, new_software_key
+from harness.plaintext import plain
 
 WAIT = 3.0  # seconds the CMF gets to react to a notification on loopback
 QUIET = 0.5  # how long to watch for something that must not happen
@@ -42,6 +44,10 @@ def subscribed(ctx: RunContext, rec: Recorder, step: str = "pre-condition") -> N
     vnfm = actors_of(ctx).vnfm
     rec.step(step)
     wait_for(lambda: bool(vnfm.subscriptions))
+    if not vnfm.subscriptions and not vnfm.attempts:
+        down = unreachable(ctx.profile.pixit.api_root)
+        if down:  # a CMF that is not there says nothing about its direct mode
+            raise PreconditionFailed(f"the CMF is not reachable ({down}), so its silence at the VNFM is not judged")
     rec.check("direct-subscription", Observation(facts={"attempts": list(vnfm.attempts),
                                                         "subscriptions": dict(vnfm.subscriptions)}))
     if not vnfm.subscriptions:
@@ -80,7 +86,7 @@ def run_operation(ctx: RunContext, rec: Recorder, step: str, operation: str, vnf
     answers = actors.vnfm.notify(op)
     statuses = [a.status_code if not isinstance(a, str) else a for a in answers]
     rec.note(step, Verdict.PASS, f"VNFM: {operation} of VNF {vnf.name} completed ({len(added)} VNFC(s) added, "
-             f"{len(removed)} removed); VnfLcmOperationOccurrenceNotification answered {statuses}")
+             f"{len(removed)} removed); VnfLcmOperationOccurrenceNotification answered {plain(statuses)}")
     return Operation(vnf, op, first)
 
 

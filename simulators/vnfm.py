@@ -15,6 +15,7 @@ import httpx
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 
+from harness.endpoints import guarded
 from harness.profile import URL_NAMES, Identity
 from harness.trace import Trace, trace_hooks
 from wire import cmp
@@ -79,7 +80,7 @@ class VnfmClient:
         self.http = httpx.Client(
             verify=context,
             timeout=timeout,
-            event_hooks=trace_hooks(trace, name, "CMF", CM_VNFM),
+            event_hooks=guarded(trace, trace_hooks(trace, name, "CMF", CM_VNFM)),  # fail-fast on a dead endpoint
         )
 
     def close(self) -> None:

@@ -45,7 +45,7 @@ def test_exit_code_rule(verdicts: tuple[Verdict, ...], interrupted: bool, code: 
     assert outcome.exit_code == code
     assert outcome.slug == {0: "ok", 1: "fail", 2: "inconclusive"}[code]
     if Verdict.INCONCLUSIVE in verdicts and code == 2:
-        assert "1 INCONCLUSIVE" in outcome.text and "No requirement failed" not in outcome.text
+        assert "1 check INCONCLUSIVE" in outcome.text and "No requirement failed" not in outcome.text
 
 
 def test_every_output_says_the_same(tmp_path: Path) -> None:
@@ -117,3 +117,21 @@ def test_list_shows_per_certificate_checks_and_show_takes_a_check(capsys: pytest
     assert "C.2.2.1[VNFCI]" in shown and "requirements:" in shown
     assert main(["show", "IFA026:C.6:validity"]) == 0
     assert "scenarios: C.2.2.2[VNFCI]" in capsys.readouterr().out
+
+
+def test_a_sut_that_is_not_there_is_inconclusive_not_failed(tmp_path: Path,
+                                                            capsys: pytest.CaptureFixture[str]) -> None:
+    """Nothing serves the profile (pre-flight off): REST and direct-mode scenarios alike are INCONCLUSIVE, exit 2;
+    the direct-mode one used to FAIL on the CMF's 'silence' at the VNFM."""
+    from harness.env_cmf import DEFAULT_PORTS, init_cmf
+    from harness.listeners import EMBEDDED_SPAN, free_ports
+
+    profile = init_cmf(tmp_path / "env", ports=free_ports(tuple(DEFAULT_PORTS), span=EMBEDDED_SPAN))
+    code = main(["run", "--profile", str(profile), "--no-preflight", "-k", "C.2.1.1[heal]|C.2.2.1[VNFCI]",
+                 "--out", str(tmp_path / "out")])
+    err = capsys.readouterr().err
+    assert code == 2, err
+    data = json.loads((tmp_path / "out" / "results.json").read_text())
+    assert {s["id"]: s["verdict"] for s in data["scenarios"]} == {"C.2.2.1[VNFCI]": "INCONCLUSIVE",
+                                                                  "C.2.1.1[heal]": "INCONCLUSIVE"}
+    assert data["outcome"]["exit_code"] == 2 and "not judged for that reason" in err

@@ -231,16 +231,18 @@ def test_junit_counts(rendered: dict[str, Path]) -> None:
     assert list(suites) == [REG, ENR, "requirements"]
     assert [_counts(suites[name]) for name in suites] == [
         (3, 1, 1, 0),  # FAIL + ERROR
-        (3, 1, 0, 1),  # INCONCLUSIVE counts as a failure; NOT APPLICABLE is skipped
-        (6, 2, 1, 1),  # judged requirements only: 2 NOT TESTED left out
+        (3, 0, 1, 1),  # INCONCLUSIVE is an error, never a failure; NOT APPLICABLE is skipped
+        (6, 1, 2, 1),  # judged requirements only: 2 NOT TESTED left out
     ]
-    assert _counts(root) == (12, 4, 2, 2)
+    assert _counts(root) == (12, 2, 4, 2)
     reg, enr, reqs = suites[REG], suites[ENR], suites["requirements"]
     failure = reg.find("testcase[@name='register-duplicate-conflict']/failure")
     assert failure is not None and "409 Conflict" in failure.get("message", "")
     assert "201 Created for a duplicate" in failure.get("message", "")
-    inconclusive = enr.find("testcase[@name='csr-certrep']/failure")
-    assert inconclusive is not None and inconclusive.get("type") == "inconclusive"
+    inconclusive = enr.find("testcase[@name='csr-certrep']/error")
+    assert inconclusive is not None and inconclusive.get("type") == "INCONCLUSIVE"
+    props = {p.get("name"): p.get("value") for p in reqs.iter("property")}
+    assert (props["outcome"], props["exit_code"]) == ("fail", "1")
     skipped = enr.find("testcase[@name='csr-pending']/skipped")
     assert skipped is not None and skipped.get("message") == "profile declares synchronous issuance"
     names = {c.get("name") for c in reqs.findall("testcase")}
@@ -295,6 +297,165 @@ def test_html_autoescapes(tmp_path: Path) -> None:
     page_path = write_reports(replace(result, trace=(evil, *result.trace[1:])), tmp_path)["html"]
     page = page_path.read_text(encoding="utf-8")
     assert "<script>" not in page and "&lt;script&gt;" in page and "<b>x</b>" not in page
+
+
+def _page(result: RunResult) -> str:
+    from reports.html import render_html
+
+    return render_html(result)
+
+
+def _grouped_result() -> RunResult:
+    """The sample run with the duplicate-conflict FAIL repeated: again in REG (another instance, another observation)
+    and in ENR (same observation), plus a check outcome that carries an instance."""
+    result = sample_result()
+    reg, enr = result.scenarios
+    base = reg.checks[1]
+    again = replace(base, instance="certificate 2 (VNFCI_certificate)",
+                    evidence=Evidence(base.evidence.expected, "200 OK for a duplicate subject", (3,)))
+    elsewhere = replace(base, scenario=ENR, instance="certificate 1 (VNF_OAM_certificate)")
+    reg = replace(reg, checks=(*reg.checks, again))
+    enr = replace(enr, checks=(*enr.checks, elsewhere))
+    reqs = tuple(replace(r, checks=(*r.checks, again, elsewhere)) if r.requirement.id == CONFLICT else r
+                 for r in result.requirements)
+    return replace(result, scenarios=(reg, enr), requirements=reqs)
+
+
+def _findings_rows(page: str) -> list[str]:
+    table = page.split('<section id="findings">', 1)[1].split("</section>", 1)[0]
+    return re.findall(r'<tr class="v-[^"]*">.*?</tr>', table, flags=re.S)
+
+
+def test_findings_group_one_check_one_verdict() -> None:
+    page = _page(_grouped_result())
+    rows = _findings_rows(page)
+    conflict = [r for r in rows if "register-duplicate-conflict" in r]
+    assert len(conflict) == 1, "three outcomes of one check with one verdict make one row"
+    assert "&times;3" in conflict[0] and "in 2 scenarios, 3 times" in conflict[0]
+    assert len(rows) == 3  # conflict (x3), ERROR, INCONCLUSIVE: each other check keeps its own row
+    assert "5 check outcomes not passing, in 3 rows" in page  # FAIL x3 + ERROR + INCONCLUSIVE
+    occurrences = page.split("Every occurrence of <strong>register-duplicate-conflict</strong> (3)", 1)[1]
+    occurrences = occurrences.split("</details>", 1)[0]
+    links = re.findall(r'<li><a href="#([^"]+)">([^<]+)</a>', occurrences)
+    assert [text for _, text in links] == [REG, REG, ENR]
+    parsed = _Collector()
+    parsed.feed(page)
+    assert all(anchor in parsed.ids for anchor, _ in links) and len({a for a, _ in links}) == 3
+    for text in ("certificate 2 (VNFCI_certificate)", "certificate 1 (VNF_OAM_certificate)",
+                 "200 OK for a duplicate subject", "201 Created for a duplicate subject"):
+        assert text in occurrences, text  # observations differ: each occurrence says its own
+
+
+def test_instance_shown_next_to_the_check() -> None:
+    page = _page(_grouped_result())
+    details = page.split('<section id="scenario-details">', 1)[1]
+    assert re.search(r'<strong>register-duplicate-conflict</strong><div class="instance">certificate 2 '
+                     r'\(VNFCI_certificate\)</div>', details)
+    catalogue = page.split('<section id="catalogue">', 1)[1].split('<section id="scenario-details">', 1)[0]
+    assert "register-duplicate-conflict</span> <span class=\"count\">&times;3</span>" in catalogue
+    assert "· certificate 2 (VNFCI_certificate)" in catalogue
+
+
+def test_heading_names_the_role() -> None:
+    result = sample_result()
+    assert "ETSI NFV certificate management · conformance report" in _page(result)
+    sm = replace(result, info=replace(result.info, role="SM"))
+    page = _page(sm)
+    assert "ETSI NFV security management · conformance report" in page and "certificate management ·" not in page
+
+
+def test_times_are_human_with_iso_attribute(rendered: dict[str, Path]) -> None:
+    from reports.text import human_time
+
+    page = rendered["html"].read_text(encoding="utf-8")
+    assert '<time datetime="2025-03-04T09:30:00+00:00" title="2025-03-04T09:30:00+00:00">2025-03-04 09:30:00 UTC</time>' in page
+    assert ">2025-03-04 09:30:42 UTC</time>" in page and "42.5 s" in page
+    assert ">2025-03-04T09:30:00+00:00<" not in page  # the raw ISO value only in attributes
+    assert ".nowrap, time { white-space: nowrap; }" in page
+    plus_two = datetime(2026, 12, 1, 23, 15, 4, 999, tzinfo=timezone(timedelta(hours=2)))
+    assert human_time(plus_two) == "2026-12-01 23:15:04 +02:00"
+    with pytest.raises(ValueError, match="naive"):
+        human_time(datetime(2026, 12, 1))
+
+
+def test_sections_in_reading_order(rendered: dict[str, Path]) -> None:
+    page = rendered["html"].read_text(encoding="utf-8")
+    order = ['id="findings"', 'id="scenarios"', 'id="bindings"', 'id="catalogue"', 'id="scenario-details"']
+    positions = [page.index(f"<section {o}") for o in order]
+    assert positions == sorted(positions), "findings, scenario index, bindings, catalogue, then scenario details"
+    bar = page.split('<nav class="summary-bar"', 1)[1].split("</nav>", 1)[0]
+    assert re.findall(r'<span class="links">(.*?)</span>', bar, flags=re.S)[0].count("<a ") == 4
+    assert [h for h in re.findall(r'href="#([a-z-]+)"', bar.split('class="links"')[1])] == [
+        "findings", "scenarios", "bindings", "catalogue"]
+    index = page.split('<section id="scenarios">', 1)[1].split("</section>", 1)[0]
+    for scenario in sample_result().scenarios:  # the index links each scenario's details, further down
+        assert f'href="#sc-{scenario.id.replace("[", "-").replace("]", "")}"' in index
+
+
+def test_not_selected_looks_like_not_tested_labelled_apart() -> None:
+    result = sample_result()
+    reqs = tuple(replace(r, verdict=Verdict.NOT_SELECTED) if r.requirement.id == CHAIN else r
+                 for r in result.requirements)
+    from harness.model import Selection
+
+    page = _page(replace(result, requirements=reqs,
+                         info=replace(result.info, selection=Selection(pattern=REG))))
+    selected = re.search(r'<span class="badge v-not-selected" title="([^"]+)">NOT SELECTED</span>', page)
+    tested = re.search(r'<span class="badge v-not-tested" title="([^"]+)">NOT TESTED</span>', page)
+    assert selected and tested and selected.group(1) != tested.group(1)
+    assert ".v-not-tested.badge, .v-not-tested.chip, .v-not-selected.badge" in page  # one look for both
+    assert "<b>1</b> NOT SELECTED" in page
+    assert "NOT SELECTED</a>" not in _page(result)  # no selection: no NOT SELECTED chip at all
+
+
+def test_simulated_peer_requirements_marked_not_changed() -> None:
+    """A requirement placed on a block the harness plays, judged on its simulator, is marked and listed; its
+    verdict (and the totals) are unchanged."""
+    result = sample_result()
+    vim = Requirement(id="Vim.Sc.008", document="IFA026", clause="B.1.3", text="The VIM deletes the key.",
+                      applies_to="VIM")
+    sim_check = _check("vim-key-deleted", ("Vim.Sc.008",), Verdict.PASS, REG, "no copy of the key", "deleted", (),
+                       scope="verified on the harness's simulated VIM, simulator to simulator: the CMF is not involved")
+    ca = Requirement(id=ISSUES + "-ca", document="IFA026", clause="C.2.2.2.6", text="The CA issues.", applies_to="CA")
+    ca_check = _check("cert-binds-csr-key", (ISSUES + "-ca",), Verdict.PASS, ENR, "same key", "identical", (8,))
+    extra = (RequirementResult(vim, Verdict.PASS, (sim_check,)), RequirementResult(ca, Verdict.PASS, (ca_check,)))
+    marked = replace(result, requirements=(*result.requirements, *extra))
+    page = _page(marked)
+    note = page.split('id="simulated-peers"', 1)[1].split("</div>", 1)[0]
+    assert "2 requirement verdicts about the harness's simulated peers, not the SUT" in note
+    assert ">Vim.Sc.008</code></a> <span class=\"muted\">(VIM, PASS)" in note
+    assert "(CA, PASS)" in note  # the CA took part in ENR's trace (event 8: CMF -> CA)
+    assert "<b>2</b> on simulated peers" in page and page.count('class="sim" href="#simulated-peers"') == 2
+    assert marked.summary() == {**result.summary(), "PASS": result.summary()["PASS"] + 2}
+    assert 'id="simulated-peers"' not in _page(result)  # CMF-placed requirements are never marked
+
+
+def test_plain_renders_values_as_text() -> None:
+    from reports.text import plain
+
+    assert plain(["201"]) == "201" and plain(("a", "b")) == "a, b" and plain([]) == "none" and plain(None) == "none"
+    assert plain({"interface": "PKCS#11", "token": "t"}) == "interface=PKCS#11, token=t"
+    assert plain({"updateType": "REMOVE_VNF", "ids": ["x", "y"], "d": {"immediate": True, "snapshot": False}}) == (
+        "updateType=REMOVE_VNF, ids=[x, y], d={immediate=true, snapshot=false}")
+    assert plain({"a": "b" * 400}, 20).endswith("\N{HORIZONTAL ELLIPSIS}") and len(plain({"a": "b" * 400}, 20)) == 20
+
+
+def test_no_python_reprs_in_a_short_real_run() -> None:
+    """Observed, expected and reason texts of real runs (a CMF enrolment, the SM) read as text, not as reprs."""
+    from harness.runner import run
+    from tests.conftest import run_sm
+
+    repr_like = re.compile(r"\['|\{'|\('|'\]|'\}|\bNone\b|\bTrue\b|\bFalse\b")
+    cmf = run(None, seed=1234, reference_check_after=0, pattern=ENR)
+    texts = []
+    for result in (cmf, run_sm()):
+        for scenario in result.scenarios:
+            texts += [t for c in scenario.checks for t in (c.evidence.expected, c.evidence.observed, c.reason)]
+            texts += [st.observed for st in scenario.steps]
+    assert len(texts) > 100
+    leaks = [t for t in texts if repr_like.search(t)]
+    assert leaks == [], leaks[:5]
+    assert any(t.startswith("CA answered: 201") for t in texts)
 
 
 def test_svg_sequence_diagram() -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from harness.checks.registry import Observation, Result, check, failed, inconclusive, not_applicable, verdict_of
 from simulators.acme.client import problem_type
+from harness.plaintext import plain
 
 ENTITIES = ("NFVO", "VNFM", "VIM")
 UC = {"NFVO": "C.4.1", "VNFM": "C.4.2", "VIM": "C.4.3"}
@@ -156,7 +157,7 @@ def mano_cert_san(obs: Observation) -> Result:
     if obs.facts.get("cert") is None:
         return inconclusive("no certificate obtained")
     names, fqdn = obs.facts["san"], obs.facts["fqdn"]
-    return verdict_of(names == [f"dns:{fqdn}"], f"subjectAltName = [dns:{fqdn}]", f"subjectAltName = {names}")
+    return verdict_of(names == [f"dns:{fqdn}"], f"subjectAltName = dns:{fqdn}", f"subjectAltName = {plain(names)}")
 
 
 @check("acme-revoke", "CMF.Certm.Mano.006")

@@ -6,6 +6,7 @@ from cryptography import x509
 
 from harness.checks.registry import Observation, Result, check, failed, not_applicable, passed, verdict_of
 from wire.x509util import PathError, build_path, san_strings, spki, subject_matches
+from harness.plaintext import plain
 
 
 def _cert(obs: Observation) -> x509.Certificate:
@@ -31,10 +32,10 @@ def cert_binds_csr_key(obs: Observation) -> Result:
 def cert_subject_as_registered(obs: Observation) -> Result:
     """Subject and subjectAltName of the certificate are those registered for the VNFCI."""
     cert, data = _cert(obs), obs.facts["registered"]
-    expected = f"subject {data.get('subjectName')} and subjectAltName {sorted(data['subjectAlternateName'])}"
+    expected = f"subject ({plain(data.get('subjectName'))}), subjectAltName {plain(sorted(data['subjectAlternateName']))}"
     sans = sorted(san_strings(cert))
     ok = sans == sorted(data["subjectAlternateName"]) and subject_matches(cert.subject, data.get("subjectName"))
-    return verdict_of(ok, expected, f"subject '{cert.subject.rfc4514_string()}', subjectAltName {sans}")
+    return verdict_of(ok, expected, f"subject {cert.subject.rfc4514_string()}, subjectAltName {plain(sans)}")
 
 
 @check("cert-chains-to-ca", "Cmf.CertLcm.004", "Cmf.CertLcm.006", "IFA026:C.2.2.2.6:ca-issues")
@@ -107,7 +108,7 @@ def status_reflects_modifications(obs: Observation) -> Result:
     if cert.subject != csr.subject:
         differences.append(f"subject '{cert.subject.rfc4514_string()}'")
     if sorted(san_strings(cert)) != sorted(san_strings(csr)):
-        differences.append(f"subjectAltName {sorted(san_strings(cert))}")
+        differences.append(f"subjectAltName {plain(sorted(san_strings(cert)))}")
     expected = "status accepted for exactly the requested certificate, grantedWithMods when it differs"
     observed = f"status {'accepted' if status == 0 else 'grantedWithMods' if status == 1 else status}; " + (
         "differs from the CSR in " + ", ".join(differences) if differences else "as requested")

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from harness.checks.registry import Observation, Result, check, failed, inconclusive, verdict_of
+from harness.plaintext import plain
 
 def _allowed(method: str, path: str) -> bool:
     """Query VNF, Get Operation Status, Subscribe, Query Subscription Information, Terminate Subscription."""
@@ -68,7 +69,7 @@ def direct_identities_registered(obs: Observation) -> Result:
         if body is None:
             problems.append(f"{name} of {vnfc}: not registered")
         elif f"CN={fqdn}" not in str(body.get("subject")) or body.get("subjectAltName") != [fqdn]:
-            problems.append(f"{name} of {vnfc}: subject {body.get('subject')!r}, SAN {body.get('subjectAltName')}")
+            problems.append(f"{name} of {vnfc}: subject {plain(body.get('subject'))}, SAN {plain(body.get('subjectAltName'))}")
         elif not isinstance(body.get("initialCredential"), dict):
             problems.append(f"{name} of {vnfc}: no initial credential")
     expected = f"{len(obs.facts['expected'])} identities registered (policy subject/SAN, initial credential)"
@@ -156,7 +157,7 @@ def direct_unattested_refused(obs: Observation) -> Result:
     attested control VNFCI of the same VNF was provisioned, so the CMF did act on the notification."""
     registered, configured, control = obs.facts["registered"], obs.facts["configured"], obs.facts["control"]
     expected = "no registration and no configuration for the unattested VNFCI (control VNFCI provisioned)"
-    observed = f"{registered} registration(s), {configured} configuration(s); control provisioned: {control}"
+    observed = f"{registered} registration(s), {configured} configuration(s); control provisioned: {plain(control)}"
     if not control:
         return failed(expected, observed)
     return verdict_of(registered == 0 and configured == 0, expected, observed)
@@ -171,7 +172,7 @@ def direct_hsm_configured(obs: Observation) -> Result:
         return failed("HSM details in every identity's configuration", "no configuration received")
     return verdict_of(not missing, "HSM details in every identity's configuration",
                       f"missing for {', '.join(missing)}" if missing else
-                      f"HSM details for {len(identities)} identities: {identities[0].get('hsm')}")
+                      f"HSM details for {len(identities)} identities: {plain(identities[0].get('hsm'))}")
 
 
 @check("direct-renewal-condition", "IFA026:C.2.1.4.6:condition")

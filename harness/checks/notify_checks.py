@@ -22,6 +22,7 @@ from harness.checks.registry import (
 )
 from harness.checks.rest_checks import _expect_400, _json, _method_405, problem_details_issue, version_1_0_0
 from simulators.notify_endpoint import Received
+from harness.plaintext import plain
 
 NOTIFICATION_TYPE = "CertificateLifecycleStateChangeNotification"
 MANDATORY = ("id", "notificationType", "subscriptionId", "timeStamp", "certificateState", "certificateId")
@@ -75,7 +76,7 @@ def cns_endpoint_test_failed_422(obs: Observation) -> Result:
     if not obs.facts.get("control_ok"):
         return inconclusive("a subscription with a working endpoint was not created either (control)", expected)
     if response is None or response.status_code != 422:
-        return failed(expected, describe_response(response) + f"; endpoint tests seen: {obs.facts['tests']}")
+        return failed(expected, describe_response(response) + f"; endpoint tests seen: {plain(obs.facts['tests'])}")
     issue = problem_details_issue(response)
     if issue:
         return failed(expected, issue)
@@ -147,15 +148,15 @@ def cns_duplicate(obs: Observation) -> Result:
 def cns_query_list(obs: Observation) -> Result:
     """GET subscriptions: 200 with an array holding the caller's active subscriptions and nobody else's."""
     response, mine, foreign = obs.response, set(obs.facts["mine"]), set(obs.facts["foreign"])
-    expected = f"200 with an array containing {sorted(mine)}" + (
-        f" and not another consumer's {sorted(foreign)}" if foreign else "")
+    expected = f"200 with an array containing {plain(sorted(mine))}" + (
+        f" and not another consumer's {plain(sorted(foreign))}" if foreign else "")
     body = _json(response) if response is not None and response.status_code == 200 else None
     if not isinstance(body, list):
         return failed(expected, describe_response(response))
     ids = {i.get("id") for i in body if isinstance(i, dict)}
     missing, leaked = mine - ids, foreign & ids
-    observed = f"{len(body)} item(s)" + (f"; missing {sorted(missing)}" if missing else "") + (
-        f"; lists another consumer's {sorted(leaked)}" if leaked else "")
+    observed = f"{len(body)} item(s)" + (f"; missing {plain(sorted(missing))}" if missing else "") + (
+        f"; lists another consumer's {plain(sorted(leaked))}" if leaked else "")
     return verdict_of(not missing and not leaked, expected, observed)
 
 
@@ -168,7 +169,7 @@ def cns_query_filter(obs: Observation) -> Result:
     if not isinstance(body, list):
         return failed(expected, describe_response(response))
     ids = [i.get("id") for i in body if isinstance(i, dict)]
-    return verdict_of(ids == [wanted], expected, f"ids {ids}")
+    return verdict_of(ids == [wanted], expected, f"ids {plain(ids)}")
 
 
 @check("cns-query-bad-filter", "SOL023:7.5.3.3.2:bad-filter")
@@ -217,7 +218,7 @@ def _delivered(obs: Observation, state: str) -> Result:
     expected = f"a notification with certificateId {format(serial, 'x')} and certificateState {state} " \
                f"within {obs.facts['wait']} s"
     states = _states(received, serial)
-    return verdict_of(state in states, expected, f"states notified for it: {states}" if states else
+    return verdict_of(state in states, expected, f"states notified for it: {plain(states)}" if states else
                       f"nothing about it ({len(posts(received))} notification(s) in all)")
 
 
@@ -262,7 +263,7 @@ def cns_notification_body(obs: Observation) -> Result:
     for n in notes:
         missing = [a for a in MANDATORY if not isinstance(n.get(a), str) or not n.get(a)]
         if missing:
-            problems.append(f"{n.get('id', '?')}: missing {missing}")
+            problems.append(f"{n.get('id', '?')}: missing {plain(missing)}")
         if n.get("notificationType") != NOTIFICATION_TYPE:
             problems.append(f"{n.get('id', '?')}: notificationType {n.get('notificationType')!r}")
         try:

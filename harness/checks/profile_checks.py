@@ -23,6 +23,7 @@ from harness.checks.registry import Observation, Result, check, inconclusive, ve
 from harness.context import IssuedCert, RunContext
 from harness.model import Verdict
 from harness.recorder import Recorder
+from harness.plaintext import plain
 
 SCOPE = "IFA026 C.6 is an informative example profile; the harness uses it as its default (pixit.cert_profile)"
 EKU = {"clientAuth": ExtendedKeyUsageOID.CLIENT_AUTH, "serverAuth": ExtendedKeyUsageOID.SERVER_AUTH}
@@ -59,7 +60,7 @@ def _presence(obs: Observation, kind: type, name: str) -> tuple[x509.Extension[A
         return None, [f"{name} absent (mandatory)"] if rule.get("mandatory") else []
     if "critical" in rule and ext.critical != rule["critical"]:
         return ext, [f"{name} {'critical' if ext.critical else 'non-critical'}, profile says critical="
-                     f"{rule['critical']}"]
+                     f"{plain(rule['critical'])}"]
     return ext, []
 
 
@@ -102,8 +103,8 @@ def c6_extended_key_usage(obs: Observation) -> Result:
     wanted = _rule(obs, "extendedKeyUsage")["roles"].get(obs.facts["cert_type"], ["clientAuth", "serverAuth"])
     have = set(ext.value) if ext is not None else set()
     problems += [f"no id-kp-{w}" for w in wanted if ext is not None and EKU[w] not in have]
-    return _judge("c6-extended-key-usage", obs, f"extendedKeyUsage non-critical with {wanted}", problems,
-                  f"extendedKeyUsage {sorted(o._name for o in have)}")
+    return _judge("c6-extended-key-usage", obs, f"extendedKeyUsage non-critical with {plain(wanted)}", problems,
+                  f"extendedKeyUsage {plain(sorted(o._name for o in have))}")
 
 
 @check("c6-authority-key-identifier", "IFA026:C.6:authority-key-identifier", scope=SCOPE)
@@ -140,9 +141,9 @@ def c6_crl_distribution_point(obs: Observation) -> Result:
     uris = [n.value for p in (ext.value if ext is not None else []) for n in (p.full_name or [])
             if isinstance(n, x509.UniformResourceIdentifier)]
     if ext is not None and not any(u.startswith(("http://", "https://", "ldap://")) for u in uris):
-        problems.append(f"no HTTP/LDAP distributionPoint URI ({uris})")
+        problems.append(f"no HTTP/LDAP distributionPoint URI ({plain(uris)})")
     return _judge("c6-crl-distribution-point", obs, "cRLDistributionPoints with an HTTP/LDAP URI", problems,
-                  f"{uris}")
+                  plain(uris))
 
 
 @check("c6-authority-info-access", "IFA026:C.6:authority-info-access",

@@ -18,6 +18,7 @@ from harness.checks.registry import (
     verdict_of,
 )
 from wire import sol013
+from harness.plaintext import plain
 
 
 def _json(response: httpx.Response | None) -> Any:
@@ -98,7 +99,7 @@ def version_1_0_0(obs: Observation, api_name: str) -> Result:
         return failed(expected, describe_response(response))
     versions = [v.get("version") for v in body.get("apiVersions", []) if isinstance(v, dict)]
     ok = "1.0.0" in versions and str(body.get("uriPrefix", "")).endswith(f"/{api_name}/v1")
-    return verdict_of(ok, expected, f"uriPrefix {body.get('uriPrefix')!r}, versions {versions}")
+    return verdict_of(ok, expected, f"uriPrefix {plain(body.get('uriPrefix'))}, versions {plain(versions)}")
 
 
 @check("api-versions-v1", "SOL023:5.6.2:version")
@@ -140,7 +141,7 @@ def register_delegate(obs: Observation) -> Result:
     registered = obs.facts.get("registered_ids", [])
     got = [e.get("subjectId") for e in (body or {}).get("subjectId", []) if isinstance(e, dict)] if isinstance(body, dict) else []
     return verdict_of(readback.status_code == 200 and sorted(got) == sorted(registered), expected,
-                      f"read back {readback.status_code}: subjectIds {got}, registered {registered}")
+                      f"read back {readback.status_code}: subjectIds {plain(got)}, registered {plain(registered)}")
 
 
 @check("register-conflict", "SOL023:5.6.3.3.3.1:conflict")
@@ -182,7 +183,7 @@ def query_list(obs: Observation) -> Result:
     ids = [b.get("id") for b in body if isinstance(b, dict)]
     problems = [p for b in body for p in subject_instance_problems(b)]
     ok = obs.facts.get("id") in ids and not problems
-    return verdict_of(ok, expected, f"{len(body)} item(s), ids {ids}; {'; '.join(problems) or 'valid SubjectInstances'}")
+    return verdict_of(ok, expected, f"{len(body)} item(s), ids {plain(ids)}; {'; '.join(problems) or 'valid SubjectInstances'}")
 
 
 @check("query-filter", "SOL023:5.6.3.3.3.2:filter")
@@ -195,7 +196,7 @@ def query_filter(obs: Observation) -> Result:
     if not isinstance(body, list):
         return failed(expected, describe_response(response))
     ids = [b.get("id") for b in body if isinstance(b, dict)]
-    return verdict_of(wanted in ids and unwanted not in ids, expected, f"ids {ids}")
+    return verdict_of(wanted in ids and unwanted not in ids, expected, f"ids {plain(ids)}")
 
 
 @check("query-exclude-default", "SOL023:5.6.3.3.3.2:exclude-default")
@@ -268,13 +269,13 @@ def query_subject_data(obs: Observation) -> Result:
     """Query Subject Info returns the subject data as registered (subjectId entries and certificateData)."""
     response = obs.response
     registered = obs.facts["registered"]
-    expected = f"the registered subjectId entries and certificateData: {registered}"
+    expected = f"the registered subjectId entries and certificateData: {plain(registered)}"
     body = _json(response) if response is not None and response.status_code == 200 else None
     got = body.get("subjectId") if isinstance(body, dict) else None
     if not isinstance(got, list):
         return failed(expected, f"no subjectId array: {describe_response(response)}")
     problems = [p for entry in registered for p in _entry_problems(entry, got)]
-    return verdict_of(not problems, expected, "; ".join(problems) or f"as registered: {got}")
+    return verdict_of(not problems, expected, "; ".join(problems) or f"as registered: {plain(got)}")
 
 
 def _entry_problems(entry: dict[str, Any], got: list[Any]) -> list[str]:
@@ -288,7 +289,7 @@ def _entry_problems(entry: dict[str, Any], got: list[Any]) -> list[str]:
         sans = set(data["subjectAlternateName"])
         same_sans = [d for d in candidates if set(d.get("subjectAlternateName") or []) == sans]
         if not same_sans:
-            problems.append(f"{entry['subjectId']}: no certificateData with subjectAlternateName {sorted(sans)}")
+            problems.append(f"{entry['subjectId']}: no certificateData with subjectAlternateName {plain(sorted(sans))}")
             continue
         wanted = data.get("subjectName") or {}
         if not any(all((d.get("subjectName") or {}).get(k) == v for k, v in wanted.items()) for d in same_sans):

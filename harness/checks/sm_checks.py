@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from harness.checks.registry import Observation, Result, check, failed, inconclusive, passed, verdict_of
+from harness.plaintext import plain
 
 SEMI_OPTIONS = ("replacementAllowed", "snapshot")  # Sc-Or.SecEnforce.002
 SEMI_EXTRA = ("otherRecoveryAllowed",)  # R2.1.260, third bullet
@@ -31,7 +32,7 @@ def updates(requests: list[Any], kind: str) -> list[Any]:
 
 
 def show(r: Any) -> str:
-    return f"{r.method} {r.path} on the {r.binding} set -> {r.status}: {str(r.body)[:300]}"
+    return f"{r.method} {r.path} on the {r.binding} set -> {r.status}: {plain(r.body, 300) if r.body is not None else 'no body'}"
 
 
 def _options(r: Any, names: tuple[str, ...]) -> list[str]:
@@ -121,7 +122,7 @@ def sm_terminate_list(obs: Observation) -> Result:
     ids = removes[0].body.get("removeVnfInstanceId")
     ok = isinstance(ids, list) and vnf.id in ids
     hint = " (the OSS/BSS application ID, not NFV-MANO's)" if isinstance(ids, list) and vnf.requestor_ref in ids else ""
-    return verdict_of(ok, f"removeVnfInstanceId: a list containing {vnf.id}", f"removeVnfInstanceId: {ids}{hint}")
+    return verdict_of(ok, f"removeVnfInstanceId: a list containing {vnf.id}", f"removeVnfInstanceId: {plain(ids)}{hint}")
 
 
 def _answer(obs: Observation, key: str) -> Any:
@@ -142,8 +143,8 @@ def sm_approval_answered(obs: Observation) -> Result:
         return passed(expected, f"{answer.decision} after {answer.seconds:.2f} s")
     if answer.decision == "REJECT":
         return inconclusive("the SM rejected a VNF the harness expected it to permit; its policy may differ",
-                            expected, str(answer.body)[:300])
-    return failed(expected, f"no decision: HTTP {answer.status} {answer.error or str(answer.body)[:200]} after "
+                            expected, plain(answer.body, 300))
+    return failed(expected, f"no decision: HTTP {answer.status} {answer.error or plain(answer.body, 200)} after "
                             f"{answer.seconds:.2f} s; NFV-MANO did not proceed")
 
 
@@ -157,7 +158,7 @@ def sm_approval_modify(obs: Observation) -> Result:
         return inconclusive("no decision to judge (see the approval-answered check)")
     ok = answer.decision == "MODIFY" and isinstance(answer.body.get("securityPolicy"), dict) and bool(
         answer.body["securityPolicy"])
-    return verdict_of(ok, "MODIFY with a non-empty securityPolicy", str(answer.body)[:300])
+    return verdict_of(ok, "MODIFY with a non-empty securityPolicy", plain(answer.body, 300))
 
 
 @check("sm-approval-reject", "IFA026:5.1.2:fully-active", "R2.1.250",
@@ -168,7 +169,7 @@ def sm_approval_reject(obs: Observation) -> Result:
     answer = _answer(obs, "tampered")
     if answer is None or not answer.decision:
         return inconclusive("no decision to judge (see the approval-answered check)")
-    return verdict_of(answer.decision == "REJECT", "REJECT (packageIntegrity FAILED)", str(answer.body)[:300])
+    return verdict_of(answer.decision == "REJECT", "REJECT (packageIntegrity FAILED)", plain(answer.body, 300))
 
 
 @check("sm-fully-instruct", "Sc-Or.SecEnforce.003", "R2.1.270",
@@ -253,7 +254,7 @@ def sm_history(obs: Observation) -> Result:
         return failed("GET ns_lcm_op_occs?filter=(gte,startTime,...)", "no history requested")
     periods = [f for f in obs.facts["filters"] if "startTime" in f or "statusEnteredTime" in f]
     return verdict_of(bool(periods), "a filter on startTime or statusEnteredTime",
-                      f"{len(hits)} request(s); filters: {obs.facts['filters'] or 'none'}")
+                      f"{len(hits)} request(s); filters: {plain(obs.facts['filters'])}")
 
 
 @check("sm-security-vnf", "R2.1.340", scope="Update NS INSTANTIATE_VNF of the on-boarded security VNFD")
