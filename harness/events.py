@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TextIO
 
+from harness.redact import redact
 from harness.model import CheckOutcome, ScenarioResult, Verdict
 
 
@@ -39,6 +41,21 @@ class Message:
 Event = ScenarioStarted | CheckFinished | ScenarioFinished | Message
 Handler = Callable[[Event], None]
 
+# C0 and C1 controls (ESC, CSI, BEL, backspace, carriage return, ...), DEL, and the bidi overrides/isolates that can
+# reorder what a reader sees; a newline in SUT text would fake a progress line of its own
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_LIMIT = 400
+
+
+def terminal_safe(text: str, limit: int = _LIMIT) -> str:
+    """SUT-derived ``text`` as it may reach a terminal or a CI log: secrets redacted (harness.redact), every
+    control character shown as a visible escape (``\\x1b``) instead of acting, one line, at most ``limit``
+    characters."""
+    shown = _UNSAFE.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else
+                        f"\\u{ord(m.group()):04x}", redact(text))
+    return shown if len(shown) <= limit else shown[: limit - 1] + "\N{HORIZONTAL ELLIPSIS}"
+
+
 _COLOURS = {Verdict.PASS: "32", Verdict.FAIL: "31", Verdict.INCONCLUSIVE: "33", Verdict.ERROR: "35"}
 
 
@@ -61,7 +78,7 @@ class TerminalProgress:
             self.stream.write(f"{self._paint(event.result.verdict)} ({event.seconds:.1f}s)\n")
             reason = event.result.reason
             if reason:
-                self.stream.write(f"      {reason}\n")
+                self.stream.write(f"      {terminal_safe(reason)}\n")
             same = [o.check for o in event.result.checks if reason and o.reason and o.reason in reason]
             if same:  # one reason, said once
                 self.stream.write(f"      not judged for that reason: {', '.join(same)}\n")
@@ -71,7 +88,7 @@ class TerminalProgress:
                 if outcome.verdict in (Verdict.FAIL, Verdict.ERROR, Verdict.INCONCLUSIVE):
                     self.stream.write(f"      {self._paint(outcome.verdict)} {outcome.check} "
                                       f"[{', '.join(outcome.requirements)}]: "
-                                      f"{outcome.evidence.observed or outcome.reason}\n")
+                                      f"{terminal_safe(outcome.evidence.observed or outcome.reason)}\n")
         elif isinstance(event, Message):
-            self.stream.write(event.text + "\n")
+            self.stream.write(terminal_safe(event.text) + "\n")
         self.stream.flush()

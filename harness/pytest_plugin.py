@@ -29,6 +29,7 @@ from typing import Any
 import pytest
 
 from harness.model import CheckOutcome, RunResult, ScenarioResult, Verdict
+from harness.events import terminal_safe
 
 try:  # pytest's JUnit writer, to set a testcase's classname and name (no public API for a non-function item)
     from _pytest.junitxml import xml_key as _JUNIT_KEY
@@ -206,7 +207,7 @@ def _lines(scenario: ScenarioResult) -> str:
         lines.append(f"  {o.verdict.value} {_name(o)} [{', '.join(o.requirements)}]: {detail}")
     if same:
         lines.append(f"  not judged for that reason: {', '.join(same)}")
-    return "\n".join(lines)
+    return "\n".join(terminal_safe(line, 2000) for line in lines)  # SUT text: no escapes, no secrets
 
 
 class Scenarios(pytest.Collector):
@@ -235,7 +236,8 @@ class ScenarioItem(pytest.Item):
         self.user_properties.append(("verdict", self.result.verdict.value))
         verdict = self.result.verdict
         if verdict is Verdict.NOT_APPLICABLE:  # reported at the item ("nfvct:1"), not at this line
-            raise pytest.skip.Exception(self.result.reason or "NOT APPLICABLE", _use_item_location=True)
+            raise pytest.skip.Exception(terminal_safe(self.result.reason or "NOT APPLICABLE"),
+                                        _use_item_location=True)
         if verdict is Verdict.INCONCLUSIVE:
             raise ScenarioInconclusive(_lines(self.result), pytrace=False)
         if verdict is Verdict.ERROR:
