@@ -5,7 +5,9 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import sys
+import threading
 import traceback
 from collections.abc import Sequence
 from pathlib import Path
@@ -16,9 +18,10 @@ from harness import __version__
 def _cmd_run(args: argparse.Namespace) -> int:
     from harness.compare import load_results, with_baseline
     from harness.events import TerminalProgress
+    from harness.model import RunResult
     from harness.profile import ProfileError, load_profile
     from harness.runner import run
-    from reports import write_reports
+    from reports import write_partial_reports, write_reports
 
     try:
         out = writable_folder(Path(args.out), "--out")
@@ -29,8 +32,25 @@ def _cmd_run(args: argparse.Namespace) -> int:
                 return 2
         baseline = load_results(args.baseline) if args.baseline else None  # read and checked before the run
         progress = TerminalProgress()
-        result = run(profile, faults=args.fault, pattern=args.k, requirements=args.requirement,
-                     checks=args.check, seed=args.seed, emit=progress, role=args.role)
+
+        def on_sigterm(signum: int, frame: object) -> None:  # stop as Ctrl-C does; a second SIGTERM is ignored
+            signal.signal(signal.SIGTERM, signal.SIG_IGN)
+            raise KeyboardInterrupt("SIGTERM")
+
+        def partial(so_far: RunResult) -> None:  # crash-safe: a SIGKILL still leaves what finished
+            try:
+                write_partial_reports(so_far, out)
+            except OSError as exc:
+                print(f"nfvct: --out {out}: cannot write the partial results: {exc.strerror or exc}", file=sys.stderr)
+
+        in_main = threading.current_thread() is threading.main_thread()
+        old_term = signal.signal(signal.SIGTERM, on_sigterm) if in_main else None
+        try:
+            result = run(profile, faults=args.fault, pattern=args.k, requirements=args.requirement,
+                         checks=args.check, seed=args.seed, emit=progress, role=args.role, on_scenario=partial)
+        finally:
+            if in_main:
+                signal.signal(signal.SIGTERM, old_term)
     except (ProfileError, ValueError) as exc:
         print(f"nfvct: {exc}", file=sys.stderr)
         return 2

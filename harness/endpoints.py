@@ -26,6 +26,14 @@ class EndpointDown(httpx.ConnectError):
     """A request to an endpoint the run already found unreachable (raised before anything is sent)."""
 
 
+class OffProfile(httpx.TransportError):
+    """A request to a host the profile does not name (a SUT's Location, Link or redirect pointing elsewhere):
+    never sent; the scenario is INCONCLUSIVE with this reason."""
+
+
+LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})  # the harness's own actors
+
+
 @dataclass(frozen=True)
 class Down:
     scenario: str
@@ -70,12 +78,22 @@ class RunEndpoints:
     def __init__(self) -> None:
         self._down: dict[Origin, Down] = {}
         self._lock = threading.Lock()
+        self.allowed: frozenset[str] | None = None  # the hosts the SUT clients may reach (None: not restricted)
+
+    def allow(self, urls: list[str]) -> None:
+        """Restrict the SUT clients to the hosts of ``urls`` (the profile's) and loopback."""
+        self.allowed = LOOPBACK | {host for host in (httpx.URL(u).host.lower() for u in urls if u) if host}
 
     def down(self, url: httpx.URL) -> Down | None:
         with self._lock:
             return self._down.get(origin_of(url))
 
     def hook(self, request: httpx.Request) -> None:
+        if self.allowed is not None and request.url.host.lower() not in self.allowed:
+            hosts = ", ".join([*sorted(self.allowed - LOOPBACK), "loopback"])
+            raise OffProfile(f"not followed: {request.method} {request.url} is outside the profile's hosts "
+                             f"({hosts}): a URL the SUT gives (Location, Link, redirect) may only name them",
+                             request=request)
         down = self.down(request.url)
         if down is not None:
             raise EndpointDown(f"endpoint {label(origin_of(request.url))} unreachable since scenario "
@@ -84,7 +102,7 @@ class RunEndpoints:
     def failure(self, exc: httpx.TransportError, scenario: str) -> str:
         """The INCONCLUSIVE reason of a scenario that ``exc`` ended, naming the URL; remembers the endpoint when
         ``exc`` shows it is down."""
-        if isinstance(exc, EndpointDown):
+        if isinstance(exc, (EndpointDown, OffProfile)):
             return str(exc)
         try:
             request: httpx.Request | None = exc.request

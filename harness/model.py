@@ -180,6 +180,7 @@ class RunInfo:
     interrupted: bool = False
     role: str = "CMF"  # the SUT's role: "CMF" | "SM"
     selection: Selection = Selection()
+    stopped: str = ""  # with interrupted: why, e.g. "the run was interrupted (SIGTERM)", or a partial write's note
 
 
 @dataclass(frozen=True)
@@ -216,7 +217,7 @@ class RunResult:
             unsure = [f"{sum(1 for s in self.scenarios if s.verdict in (Verdict.INCONCLUSIVE, Verdict.ERROR))} "
                       "scenario(s) INCONCLUSIVE or ERROR"]
         if self.info.interrupted:
-            return Outcome(2, "inconclusive", "Not conclusive: the run was interrupted" +
+            return Outcome(2, "inconclusive", f"Not conclusive: {self.info.stopped or 'the run was interrupted'}" +
                            (f" ({', '.join(unsure)})" if unsure else ""))
         if unsure:
             return Outcome(2, "inconclusive", f"Not conclusive: nothing failed, but {', '.join(unsure)} "

@@ -8,7 +8,7 @@ import secrets
 import tempfile
 import time
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from contextlib import ExitStack
 from datetime import datetime, timezone
 from pathlib import Path
@@ -188,6 +188,7 @@ class RunSession:
             self.label += f" with faults {', '.join(self.faults)}"
         self.results: list[ScenarioResult] = []
         self.interrupted = False
+        self.interrupt_reason = "interrupted"  # "interrupted (SIGTERM)" when a signal handler says which
         self._stack = ExitStack()
         self._ctx: RunContext | None = None
 
@@ -209,8 +210,16 @@ class RunSession:
 
     def __exit__(self, *exc: object) -> None:
         if self.interrupted:
-            self.results += [_not_run(s, "not run: the run was interrupted") for s in self.selected[len(self.results):]]
+            self.results += [_not_run(s, f"not run: the run was {self.interrupt_reason}")
+                             for s in self.selected[len(self.results):]]
         self._stack.__exit__(None, None, None)
+
+    def interrupt(self, exc: KeyboardInterrupt) -> None:
+        """Mark the run interrupted; a KeyboardInterrupt("SIGTERM") (see cli._cmd_run) names its signal."""
+        if not self.interrupted:
+            self.interrupted = True
+            self.interrupt_reason = f"interrupted ({exc.args[0]})" if exc.args else "interrupted"
+            self.emit(Message(f"{self.interrupt_reason}: writing the report of the scenarios that finished"))
 
     def run_one(self, scenario: Scenario) -> ScenarioResult:
         """Run the next scenario; a KeyboardInterrupt marks the run interrupted and propagates."""
@@ -220,35 +229,51 @@ class RunSession:
         t0 = time.monotonic()
         try:
             result = run_scenario(scenario, self._ctx, self.emit, self.wanted)
-        except KeyboardInterrupt:  # keep what ran; the report says the run was cut short
-            self.interrupted = True
-            self.emit(Message("interrupted: writing the report of the scenarios that finished"))
+        except KeyboardInterrupt as exc:  # keep what ran; the report says the run was cut short
+            self.interrupt(exc)
             raise
         self.results.append(result)
         self.emit(ScenarioFinished(index, len(self.selected), result, time.monotonic() - t0))
         return result
 
     def result(self) -> RunResult:
-        outcomes = [o for r in self.results for o in r.checks]
+        stopped = f"the run was {self.interrupt_reason}" if self.interrupted else ""
+        return self._result(self.results, self.interrupted, stopped)
+
+    def partial_result(self) -> RunResult:
+        """What has finished so far, for a crash-safe write while the run goes on: the rest is INCONCLUSIVE "not
+        run yet", and the run counts as interrupted (exit 2) until the final :meth:`result` replaces it."""
+        rest = [_not_run(s, "not run yet: partial results, written while the run was in progress")
+                for s in self.selected[len(self.results):]]
+        done = f"{len(self.results)} of {len(self.selected)} scenarios finished"
+        return self._result([*self.results, *rest], True, f"partial results, written while the run was in "
+                                                          f"progress ({done})")
+
+    def _result(self, results: Sequence[ScenarioResult], interrupted: bool, stopped: str) -> RunResult:
+        outcomes = [o for r in results for o in r.checks]
         assert self.profile is not None
         info = RunInfo(
             id=str(uuid.uuid4()), started=self.started, finished=datetime.now(timezone.utc), sut=self.label,
             version=__version__, seed=self.seed, profile=self.profile.source, faults=self.faults,
-            interrupted=self.interrupted, role=self.role.name.upper(), selection=self.selection,
+            interrupted=interrupted, role=self.role.name.upper(), selection=self.selection, stopped=stopped,
         )
-        return RunResult(info, aggregate(outcomes, self.role.name, self.selection.everything), tuple(self.results),
+        return RunResult(info, aggregate(outcomes, self.role.name, self.selection.everything), tuple(results),
                          self.trace.events(), self.role.bindings)
 
 
-def run(profile: Profile | None = None, **options: Any) -> RunResult:
-    """The whole run at once (see :class:`RunSession` for the options); Ctrl-C keeps what finished."""
+def run(profile: Profile | None = None, *, on_scenario: Callable[[RunResult], None] | None = None,
+        **options: Any) -> RunResult:
+    """The whole run at once (see :class:`RunSession` for the options); Ctrl-C keeps what finished.
+    ``on_scenario`` gets :meth:`RunSession.partial_result` after each finished scenario (incremental reports)."""
     session = RunSession(profile, **options)
     with session:
         try:
             for scenario in session.selected:
                 session.run_one(scenario)
-        except KeyboardInterrupt:
-            pass
+                if on_scenario is not None:
+                    on_scenario(session.partial_result())
+        except KeyboardInterrupt as exc:  # also between scenarios, e.g. during an incremental write
+            session.interrupt(exc)
     return session.result()
 
 

@@ -123,8 +123,10 @@ def register_created(obs: Observation) -> Result:
     location = response.headers.get("location")
     if not location:
         problems.append("no Location header")
-    elif isinstance(body, dict) and isinstance(body.get("id"), str) and location.rstrip("/").rsplit("/", 1)[-1] != body["id"]:
-        problems.append(f"Location {location} does not name subject {body['id']}")
+    elif isinstance(body, dict) and isinstance(body.get("id"), str):
+        created = f"{str(response.request.url).rstrip('/')}/{body['id']}"  # {apiRoot}/nfv-cert/v1/subjects/{id}
+        if str(response.request.url.join(location)).rstrip("/") != created:
+            problems.append(f"Location {location} is not the URI of the new subject ({created})")
     return verdict_of(not problems, expected, "; ".join(problems) or f"201, Location {location}")
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from cryptography import x509
 from starlette.applications import Starlette
 
+from harness import endpoints
 from harness.context import RunContext
 from harness.env_cmf import CA_TYPES, DEFAULT_PORTS, init_cmf
 from harness.events import Event, Message
@@ -93,13 +94,15 @@ class CmfRole:
                               server_ca=str(pixit.server_ca), trace=trace, timeout=pixit.timeout,
                               single_path=pixit.cmp_single_path)
 
+        h = pixit.harness
+        endpoints.of(trace).allow([pixit.api_root, pixit.cmp_base, pixit.acme.directory if pixit.acme else "",
+                                   *(w.base_url() for w in (h.listeners.values() if h is not None else ()))])
         with ExitStack() as stack:
             ctx = RunContext(profile, trace, random.Random(seed), client("VNFM", pixit.vnfm),
                              client("VNFM-2", pixit.vnfm2) if pixit.vnfm2 else None, faults=faults)
             stack.callback(ctx.close)
             ctx.intermediates = [c for p in pixit.ca_certificates for c in x509.load_pem_x509_certificates(
                 p.read_bytes())]
-            h = pixit.harness
             responder = None
             if h is not None:
                 ctx.harness_dir = h.directory

@@ -31,6 +31,9 @@ _CORE: tuple[Fault, ...] = (
           "api_versions announces version 2.0.0 under uriPrefix /nfv-cert/v2."),
     Fault("no-location-header", ("SOL023:5.6.3.3.3.1:created",),
           "201 Created on subject registration without the Location header."),
+    Fault("location-other-host", ("SOL023:5.6.3.3.3.1:created",),
+          "201 Created on subject registration with a Location on another host (https://192.0.2.7/..., the "
+          "documentation address: the harness must neither follow nor accept it)."),
     Fault("register-no-conflict", ("SOL023:5.6.3.3.3.1:conflict",),
           "Registers a VNFCI that is already registered (201 instead of 409 Conflict)."),
     Fault("accept-invalid-registration", ("IFA026:C.2.2.1.6:invalid-registration",),

@@ -117,7 +117,10 @@ class SubjectResources:
         row = SubjectRow(str(uuid.uuid4()), cert_type, body.get("typeOfVnfcCertHandling", ""), owner, entries)
         self.store.add_subject(row, replace_vnfcis=self.config.has("register-no-conflict"))
         representation = self.representation(request, row)
-        headers = {} if self.config.has("no-location-header") else {"Location": representation["_links"]["self"]["href"]}
+        location = representation["_links"]["self"]["href"]
+        if self.config.has("location-other-host"):
+            location = f"https://192.0.2.7/nfv-cert/v1/subjects/{row.id}"
+        headers = {} if self.config.has("no-location-header") else {"Location": location}
         return JSONResponse(representation, status_code=201, headers=headers)
 
     def representation(self, request: Request, row: SubjectRow) -> dict[str, Any]:
