@@ -300,13 +300,23 @@ def _entry_problems(entry: dict[str, Any], got: list[Any]) -> list[str]:
 
 
 def _method_405(obs: Observation) -> Result:
+    """405 for the unsupported method, with an Allow header (RFC 9110 15.5.6: the origin server MUST send it) that
+    lists the resource's methods: GET, which every resource probed here supports, and not the refused one."""
     response = obs.response
-    expected = f"405 Method Not Allowed for {obs.facts['method']} {obs.facts['resource']}"
+    method = str(obs.facts["method"]).upper()
+    expected = (f"405 Method Not Allowed for {method} {obs.facts['resource']}, with an Allow header listing GET and "
+                f"not {method} (RFC 9110 15.5.6)")
     control = obs.facts.get("control")
     if control is not None and control.status_code != 200 and response is not None and response.status_code == 405:
         return inconclusive("a supported method (GET) on the same resource failed too", expected,
                             describe_response(control))
-    return verdict_of(response is not None and response.status_code == 405, expected, describe_response(response))
+    if response is None or response.status_code != 405:
+        return verdict_of(False, expected, describe_response(response))
+    allow = response.headers.get("allow")
+    listed = {m.strip().upper() for m in (allow or "").split(",") if m.strip()}
+    problems = ["no Allow header"] if allow is None else \
+        [f"Allow lists {method}, the method refused"] * (method in listed) + ["Allow omits GET"] * ("GET" not in listed)
+    return verdict_of(not problems, expected, "; ".join(problems) or f"405, Allow: {allow}")
 
 
 for _name, _req in (

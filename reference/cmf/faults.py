@@ -58,6 +58,8 @@ _CORE: tuple[Fault, ...] = (
           "GET on an Individual Subject returns a representation without _links.self."),
     Fault("methods-allowed", _M405,
           "Answers unsupported methods on the subject resources with 200/204 instead of 405."),
+    Fault("405-no-allow", _M405,
+          "Answers unsupported methods on the subject resources with 405 but no Allow header (RFC 9110 15.5.6)."),
     Fault("deregister-ignores-valid-certs", ("SOL023:5.6.3.4.3.5:conflict",),
           "Deregisters a subject that still has valid certificates (204 instead of 409)."),
     Fault("deregister-keeps-resource", ("SOL023:5.6.3.4.3.5:no-content", "CMF.Certm.Del.003"),

@@ -73,7 +73,8 @@ class SubscriptionResources:
         return consumer(request, self.config)
 
     def _not_allowed(self, request: Request, allowed: list[str]) -> Response:
-        return not_allowed(request, allowed, permissive=self.config.has("cns-methods-allowed"))
+        return not_allowed(request, allowed, permissive=self.config.has("cns-methods-allowed"),
+                           no_allow=self.config.has("cns-405-no-allow"))
 
     async def collection(self, request: Request) -> Response:
         owner = self._owner(request)

@@ -44,12 +44,16 @@ def consumer(request: Request, config: RefCmfConfig) -> str | None:
     return ANONYMOUS if owner is None and config.has("no-mtls") else owner
 
 
-def not_allowed(request: Request, allowed: list[str], *, permissive: bool = False) -> Response:
-    """405 with Allow (SOL013 6.4); ``permissive`` (a fault) answers 200/204 instead."""
+def not_allowed(request: Request, allowed: list[str], *, permissive: bool = False, no_allow: bool = False) -> Response:
+    """405 with Allow (SOL013 6.4, RFC 9110 15.5.6); ``permissive`` (a fault) answers 200/204 instead, ``no_allow``
+    (a fault) leaves the Allow header out."""
     if permissive:
         return Response(status_code=204) if request.method == "DELETE" else JSONResponse({})
     detail = f"{request.method} is not supported on {request.url.path}"
-    return sol013.to_response(sol013.method_not_allowed(detail, allowed))
+    response = sol013.to_response(sol013.method_not_allowed(detail, allowed))
+    if no_allow:
+        del response.headers["allow"]
+    return response
 
 
 class SubjectResources:
@@ -92,7 +96,8 @@ class SubjectResources:
         return consumer(request, self.config)
 
     def _not_allowed(self, request: Request, allowed: list[str]) -> Response:
-        return not_allowed(request, allowed, permissive=self.config.has("methods-allowed"))
+        return not_allowed(request, allowed, permissive=self.config.has("methods-allowed"),
+                           no_allow=self.config.has("405-no-allow"))
 
     # Register ---------------------------------------------------------------------------
     async def _register(self, request: Request, owner: str) -> Response:
