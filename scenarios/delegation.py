@@ -215,13 +215,21 @@ def run_csr_invalid(cert_type: str, ctx: RunContext, rec: Recorder) -> None:
                               trace_seqs=exchange.seqs)
     rec.check("csr-bad-pop-rejected", bad_pop_obs, step="2")
     rec.check("failinfo-badpop", bad_pop_obs, step="2")
-    rec.step("0")
-    other = ["unregistered." + ctx.profile.pixit.san_domain]
-    _, wrong_san = make_csr(reg.data.get("subjectName"), other)
-    exchange = ctx.vnfm.p10cr(cert_type, wrong_san, vnfci_id=reg.vnfci_id, chain_request=True)
-    rec.step("2")
-    rec.check("csr-unregistered-subject-rejected", Observation(
-        response=exchange.response, message=exchange.message, facts=facts, trace_seqs=exchange.seqs), step="2")
+    name, sans = dict(reg.data.get("subjectName") or {}), list(reg.data["subjectAlternateName"])
+    unregistered = "unregistered." + ctx.profile.pixit.san_domain
+    for variant, subject, requested in (  # the subject the CSR asks for is not the registered one, three ways
+        ("unregistered SAN", name, [unregistered]),
+        ("registered SAN plus another", name, [*sans, unregistered]),
+        ("registered SAN, another subject DN", {**name, "commonName": "other-" + str(name.get("commonName", "cn"))},
+         sans),
+    ):
+        rec.step("0")
+        _, wrong = make_csr(subject, requested)
+        exchange = ctx.vnfm.p10cr(cert_type, wrong, vnfci_id=reg.vnfci_id, chain_request=True)
+        rec.step("2")
+        rec.check("csr-unregistered-subject-rejected", Observation(
+            response=exchange.response, message=exchange.message, facts=facts, trace_seqs=exchange.seqs), step="2",
+            instance=variant)
 
 
 REGISTRATION_CHECKS = ("mtls-required", "register-created", "register-delegate", "register-conflict",

@@ -249,9 +249,10 @@ class CmpService:
             if vnfci_id and entry.get("subjectId") != vnfci_id:
                 continue
             for data in entry.get("certificateData", []):
-                if sorted(data.get("subjectAlternateName", [])) == sorted(san_strings(csr)) and subject_matches(
-                    csr.subject, data.get("subjectName")
-                ):
+                registered, asked = set(data.get("subjectAlternateName", [])), set(san_strings(csr))
+                sans_ok = registered <= asked if self.config.has("csr-san-superset") else registered == asked
+                dn_ok = self.config.has("csr-ignores-subject-dn") or subject_matches(csr.subject, data.get("subjectName"))
+                if sans_ok and dn_ok:
                     return data
         return None
 

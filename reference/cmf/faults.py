@@ -74,6 +74,11 @@ _CORE: tuple[Fault, ...] = (
           "Does not verify the CSR's self-signature (proof of possession)."),
     Fault("skip-csr-subject-check", ("IFA026:C.2.2.2.6:csr-validation", "IFA033:11.2.1:csr-registered"),
           "Does not compare the CSR's subject and subjectAltName with the registered certificateData."),
+    Fault("csr-san-superset", ("IFA026:C.2.2.2.6:csr-validation", "IFA033:11.2.1:csr-registered"),
+          "Accepts a CSR whose subjectAltNames include the registered ones plus others (a subset test, not "
+          "equality)."),
+    Fault("csr-ignores-subject-dn", ("IFA026:C.2.2.2.6:csr-validation", "IFA033:11.2.1:csr-registered"),
+          "Compares only the CSR's subjectAltNames with the registration: a CSR with another subject DN is issued."),
     Fault("wrong-public-key", ("CMF.Certm.Del.002", "Cmf.CertLcm.006", "IFA026:C.2.2.2.6:ca-issues",
                                "RFC9810:5.2.3:grantedWithMods"),
           "Forwards a CSR for a CMF-generated key instead of the consumer's CSR."),
