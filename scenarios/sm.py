@@ -59,9 +59,10 @@ def semi_active(ctx: RunContext, rec: Recorder) -> None:
     genuine = instantiate(ctx, rec, "1", domain, policy_required=True)
     rec.step("2")
     tampered = instantiate(ctx, rec, "2", domain, tampered=True)
+    unavailable = instantiate(ctx, rec, "2", domain, unavailable=True)  # fails closed: nothing verified, no CONFIRMED
     require(genuine, "the first VNF")
     rec.step("3")
-    ids = {genuine.vnf.id, tampered.vnf.id}
+    ids = {genuine.vnf.id, tampered.vnf.id, unavailable.vnf.id}
 
     def confirmations() -> dict[str, str]:
         return {str(r.body.get("vnfInstanceId")): str(r.body.get("result")) for r in nfvo.since(mark)
@@ -72,7 +73,8 @@ def semi_active(ctx: RunContext, rec: Recorder) -> None:
     got = [r for r in nfvo.since(mark) if r.path.endswith("/package_confirmations")]
     rec.check("sm-package-integrity", Observation(facts={
         "confirmations": confirmations(),
-        "expected": {genuine.vnf.id: "CONFIRMED", tampered.vnf.id: "FAILED"}}, trace_seqs=seqs(got)), step="3")
+        "expected": {genuine.vnf.id: "CONFIRMED", tampered.vnf.id: "FAILED", unavailable.vnf.id: "FAILED"}},
+        trace_seqs=seqs(got)), step="3")
     rec.step("4")
     mods = wait(s, mark, update_of("MODIFY_VNF_INFORMATION", genuine.vnf.id))
     rec.check("sm-semi-policy", Observation(facts={"requests": mods, "vnf": genuine.vnf}, trace_seqs=seqs(mods)),
@@ -124,7 +126,13 @@ def fully_active(ctx: RunContext, rec: Recorder) -> None:
         results.append(inst)
         facts[key] = inst.approvals
         rec.check(check, Observation(facts=facts, trace_seqs=tuple(q for a in inst.approvals for q in a.answer.seqs)),
-                  step=step)
+                  step=step, instance="tampered package" if key == "tampered" else "")
+    rec.step("3")
+    unavailable = instantiate(ctx, rec, "3", domain, unavailable=True)  # cannot be verified: must not be granted
+    rec.check("sm-approval-reject", Observation(
+        facts={**facts, "tampered": unavailable.approvals, "why": "a package whose content cannot be downloaded"},
+        trace_seqs=tuple(q for a in unavailable.approvals for q in a.answer.seqs)), step="3",
+        instance="package not downloadable")
     clean = results[0]
     require(clean, "the approved VNF")
     mark = nfvo.mark()

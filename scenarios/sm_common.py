@@ -79,6 +79,7 @@ def instantiate(ctx: RunContext, rec: Recorder, step: str, domain: str, **kwargs
     asked = "; ".join(f"asked the {a.binding} set: {a.answer.decision or 'no decision'}" for a in inst.approvals)
     text = (f"VNF {inst.vnf.name} ({inst.vnf.id}) in domain {domain}"
             + (", package modified after on-boarding" if kwargs.get("tampered") else "")
+            + (", package content not downloadable (503)" if kwargs.get("unavailable") else "")
             + (f"; {asked}" if asked else "")
             + (f"; event delivered to the {', '.join(inst.delivered) or 'no'} interface set(s)" if inst.proceeded
                else "; NFV-MANO did not proceed without the SM's permission"))

@@ -169,7 +169,9 @@ def sm_approval_reject(obs: Observation) -> Result:
     answer = _answer(obs, "tampered")
     if answer is None or not answer.decision:
         return inconclusive("no decision to judge (see the approval-answered check)")
-    return verdict_of(answer.decision == "REJECT", "REJECT (packageIntegrity FAILED)", plain(answer.body, 300))
+    why = obs.facts.get("why", "a package whose content does not match its checksum")
+    return verdict_of(answer.decision == "REJECT", f"REJECT (packageIntegrity FAILED) for {why}",
+                      plain(answer.body, 300))
 
 
 @check("sm-fully-instruct", "Sc-Or.SecEnforce.003", "R2.1.270",

@@ -34,6 +34,9 @@ FAULTS: tuple[Fault, ...] = (
     Fault("sm-approves-tampered", ("IFA026:5.1.2:fully-active", "R2.1.250"),
           "Fully-active: approves an instantiation without verifying the package (a tampered package is granted).",
           FULLY),
+    Fault("sm-fails-open", ("IFA026:5.1.2:fully-active", "R2.1.250"),
+          "Takes a VNF package whose content cannot be downloaded for verified: semi-active confirms it, "
+          "fully-active grants it (fails open).", f"{SEMI}|{FULLY}"),
     Fault("sm-instruct-no-options", ("Sc-Or.SecEnforce.003", "R2.1.270"),
           "Fully-active: instructs immediate termination without the SecEnforce.003 options.", FULLY),
     Fault("sm-no-package-disable", ("Sc-Or.SecEnforce.003", "R2.1.270"),

@@ -47,6 +47,7 @@ class Package:
     checksum: str  # SHA-256 of the content as on-boarded
     security: bool = False  # the package of a security VNF (firewall)
     operational_state: str = "ENABLED"
+    unavailable: bool = False  # its content cannot be downloaded (503): an SM must not take it for verified
 
     def to_json(self, api: str) -> dict[str, Any]:
         return {"id": self.id, "vnfdId": self.vnfd_id, "vnfProvider": "NFVCT", "vnfProductName": self.product,
@@ -143,7 +144,7 @@ class Inventory:
             self.new_ns(domain, exposed=False)
         self._seed_history()
 
-    def new_package(self, *, tampered: bool = False, security: bool = False) -> Package:
+    def new_package(self, *, tampered: bool = False, security: bool = False, unavailable: bool = False) -> Package:
         product = "vFirewall" if security else self.fake.word().capitalize() + self.fake.random_element(
             ("GW", "CSCF", "UPF", "AMF", "DNS"))
         content = f"PK\x03\x04 {product} VNF package {uuid.uuid4()}".encode()
@@ -151,6 +152,7 @@ class Inventory:
                       hashlib.sha256(content).hexdigest(), security)
         if tampered:  # modified after on-boarding: the recorded checksum no longer matches
             pkg.content = content + b" injected"
+        pkg.unavailable = unavailable
         self.packages[pkg.id] = pkg
         return pkg
 

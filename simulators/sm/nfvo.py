@@ -134,6 +134,8 @@ class Nfvo(Producer):
         pkg = self._package_of(request, b)
         if pkg is None:
             return to_response(not_found(f"no VNF package {request.path_params['id']}"))
+        if pkg.unavailable:  # the package store is down for it: there is nothing to verify
+            return to_response(problem(503, f"the content of VNF package {pkg.id} cannot be retrieved now"))
         return Response(pkg.content, media_type="application/zip")
 
     async def _confirmation(self, request: Request, body: Any, b: Binding) -> Response:
@@ -284,9 +286,11 @@ class Nfvo(Producer):
         return self.event(vnf, "UPDATE", "REMOVE", source=source, reason=reason)
 
     def instantiate(self, domain: str, *, policy_required: bool = False, tampered: bool = False,
-                    ns: Ns | None = None, host: Any = None, deadline: float = 5.0) -> Instantiation:
+                    unavailable: bool = False, ns: Ns | None = None, host: Any = None,
+                    deadline: float = 5.0) -> Instantiation:
         """A VNF instantiation requested by the OSS/BSS; fully-active SMs of the domain approve it first."""
-        vnf = self.inventory.new_vnf(domain, ns=ns, package=self.inventory.new_package(tampered=tampered), host=host,
+        package = self.inventory.new_package(tampered=tampered, unavailable=unavailable)
+        vnf = self.inventory.new_vnf(domain, ns=ns, package=package, host=host,
                                      policy_required=policy_required)
         approvals: list[Approval] = []
         for b in self.bindings.values():
