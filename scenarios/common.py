@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -186,18 +186,29 @@ def vnfm2_trusted(ctx: RunContext, rec: Recorder, cert_type: str) -> tuple[bool,
     return True, "VNFM-2 is trusted for its own VNFCI"
 
 
-def header_checks(ctx: RunContext, rec: Recorder, exchange: CmpExchange, step: str) -> None:
-    """SOL023 5.5.2.2/5.5.2.3 header and protection checks on one CMP response."""
+def header_checks(ctx: RunContext, rec: Recorder, exchanges: CmpExchange | Sequence[CmpExchange], step: str) -> None:
+    """SOL023 5.5.2.2/5.5.2.3 header and protection checks on every CMP response of a transaction (the first
+    answer, each pollRep, the final cp, the pkiConf, error messages alike), each response its own instance when
+    there is more than one ("2: pollRep")."""
     trust = ctx.profile.pixit.cmp_trust or ctx.profile.pixit.server_ca
-    obs = Observation(response=exchange.response, message=exchange.message, trace_seqs=exchange.seqs, facts={
-        "request": exchange.request, "seen_nonces": set(ctx.seen_nonces),
-        "anchors": x509.load_pem_x509_certificates(trust.read_bytes()),
-        "protection_claimed": ctx.profile.pics.cmp_protected_responses})
-    for name in HEADER_CHECKS:
-        rec.check(name, obs, step=step)
-    for message in (exchange.request, exchange.message):
-        if message is not None and message.sender_nonce:
-            ctx.seen_nonces.add(message.sender_nonce)
+    anchors = x509.load_pem_x509_certificates(trust.read_bytes())
+    several = not isinstance(exchanges, CmpExchange) and len(exchanges) > 1
+    for number, exchange in enumerate([exchanges] if isinstance(exchanges, CmpExchange) else exchanges, 1):
+        body = exchange.message.body_type if exchange.message is not None else "no CMP message"
+        obs = Observation(response=exchange.response, message=exchange.message, trace_seqs=exchange.seqs, facts={
+            "request": exchange.request, "seen_nonces": set(ctx.seen_nonces), "anchors": anchors,
+            "protection_claimed": ctx.profile.pics.cmp_protected_responses})
+        for name in HEADER_CHECKS:
+            rec.check(name, obs, step=step, instance=f"{number}: {body}" if several else "")
+        for message in (exchange.request, exchange.message):
+            if message is not None and message.sender_nonce:
+                ctx.seen_nonces.add(message.sender_nonce)
+
+
+def transaction(obtained: Obtained) -> list[CmpExchange]:
+    """Every exchange of one enrolment: the p10cr's answer, each poll, the certConf's answer."""
+    polls = [p["exchange"] for p in obtained.polls if isinstance(p.get("exchange"), CmpExchange)]
+    return [obtained.first, *polls, *([obtained.confirmation] if obtained.confirmation is not None else [])]
 
 
 def probe_methods(ctx: RunContext, rec: Recorder, resource: str, checks: tuple[tuple[str, str], ...],

@@ -18,6 +18,7 @@ from scenarios.common import (
     Obtained,
     Scenario,
     header_checks,
+    transaction,
     json_body,
     vnfm2_trusted,
     note_stimulus,
@@ -145,7 +146,7 @@ def run_csr(cert_type: str, ctx: RunContext, rec: Recorder) -> None:
     before_ca = ctx.trace.last_seq
     obtained = obtain(ctx, rec, cert_type, reg, chain_request=True)
     note_stimulus(rec, "0", obtained.first.response, "p10cr (certChainRequest=true)")
-    header_checks(ctx, rec, obtained.first, "6")
+    header_checks(ctx, rec, transaction(obtained), "6")
     _issuance_checks(ctx, rec, cert_type, obtained)
     if obtained.cert is not None:
         rec.note("1", Verdict.PASS, "the registered delegate's request was accepted")
@@ -211,6 +212,7 @@ def run_csr_invalid(cert_type: str, ctx: RunContext, rec: Recorder) -> None:
     _, bad_pop = make_csr(reg.data.get("subjectName"), reg.data["subjectAlternateName"], break_pop=True)
     exchange = ctx.vnfm.p10cr(cert_type, bad_pop, vnfci_id=reg.vnfci_id, chain_request=True)
     rec.step("2")
+    refused = [exchange]  # the error answers get the header and protection checks too
     bad_pop_obs = Observation(response=exchange.response, message=exchange.message, facts=facts,
                               trace_seqs=exchange.seqs)
     rec.check("csr-bad-pop-rejected", bad_pop_obs, step="2")
@@ -230,6 +232,8 @@ def run_csr_invalid(cert_type: str, ctx: RunContext, rec: Recorder) -> None:
         rec.check("csr-unregistered-subject-rejected", Observation(
             response=exchange.response, message=exchange.message, facts=facts, trace_seqs=exchange.seqs), step="2",
             instance=variant)
+        refused.append(exchange)
+    header_checks(ctx, rec, refused, "2")
 
 
 REGISTRATION_CHECKS = ("mtls-required", "register-created", "register-delegate", "register-conflict",
@@ -260,7 +264,8 @@ def scenarios() -> list[Scenario]:
                      partial(_needs_vnfm2, cert_type), issues=True),
             Scenario(f"{csr_uc}[{short}]/invalid-csr", csr_uc,
                      f"CSR Request for {short} certificate: CSR fails validation (step 2 error)", flows.C_2_2_2,
-                     ("csr-bad-pop-rejected", "failinfo-badpop", "csr-unregistered-subject-rejected"),
+                     ("csr-bad-pop-rejected", "failinfo-badpop", "csr-unregistered-subject-rejected",
+                      *HEADER_CHECKS),
                      partial(run_csr_invalid, cert_type),
                      params, applicable, issues=True),
         ]

@@ -111,8 +111,8 @@ def run_revoke(ctx: RunContext, rec: Recorder) -> None:
     rec.step("3")
     rec.check("revoke-http-200", Observation(response=first.response, message=first.message,
                                              trace_seqs=first.seqs), step="3")
-    header_checks(ctx, rec, first, "3")
     second = ctx.vnfm.rr(cert_type, cert)  # type: ignore[arg-type]
+    header_checks(ctx, rec, [first, second], "3")  # the rp and the error answer to the repeated rr alike
     ca_status = ctx.ca_status(cert.serial_number) if ctx.ca_status else None  # type: ignore[attr-defined]
     rec.check("revoke-takes-effect", Observation(
         response=first.response, message=first.message,
@@ -179,7 +179,7 @@ def run_query_certificate(ctx: RunContext, rec: Recorder) -> None:
         rec.note("1", Verdict.PASS, "waited checkAfter before polling")
         rec.check("poll-response", Observation(response=first_poll.response, message=first_poll.message,
                                                trace_seqs=first_poll.seqs), step="3")
-        header_checks(ctx, rec, first_poll, "3")
+        header_checks(ctx, rec, [p["exchange"] for p in obtained.polls], "3")  # every pollRep and the final cp
     rec.check("poll-delivers", Observation(facts={
         "polls": obtained.polls, "cert": obtained.cert, "budget_exhausted": obtained.budget_exhausted,
         "max_polls": ctx.profile.pixit.max_polls,
