@@ -63,10 +63,14 @@ def run_events(ctx: RunContext, rec: Recorder) -> None:
     wait, quiet = pixit.notify_wait_seconds, pixit.notify_quiet_seconds
     with _endpoint(ctx) as ep:
         rec.step("pre-condition")
-        filters = {"short": {"certificationType": [second]}, "revoked": {"certificateState": ["REVOKED"]}}
+        filters = {"short": {"certificationType": [second]}, "revoked": {"certificateState": ["REVOKED"]},
+                   "both": {"certificationType": [first], "certificateState": ["REVOKED"]}}  # all attributes match
+        if first != second:
+            filters["either"] = {"certificationType": [first, second]}  # any value of one attribute
         ids = {"full": _subscribe(ctx, ep, "full"),
                "short": _subscribe(ctx, ep, "short", verbosity="SHORT", flt=filters["short"]),
                "revoked": _subscribe(ctx, ep, "revoked", flt=filters["revoked"]),
+               **{name: _subscribe(ctx, ep, name, flt=filters[name]) for name in ("both", "either") if name in filters},
                "gone": _subscribe(ctx, ep, "gone"),
                "retry": _subscribe(ctx, ep, "retry", fail_posts=2)}
         default = json_body(ctx.vnfm.request("GET", f"{SUBS}/{ids['full']}"))
@@ -118,7 +122,7 @@ def _events(ctx: RunContext, rec: Recorder, ep: NotificationEndpoint, ids: dict[
     rec.check("cns-notification-links", Observation(facts=facts, trace_seqs=seqs), step="1")
     rec.check("cns-filter", Observation(facts={
         "filters": filters, "received": everything, "types": {sx: first, sy: second, sz: first},
-        "control": "full"}, trace_seqs=_seqs(ep.received("short") + ep.received("revoked"))), step="1")
+        "control": "full"}, trace_seqs=_seqs([r for name in filters for r in ep.received(name)])), step="1")
     rec.check("cns-verbosity", Observation(facts={
         "full": ep.received("full"), "short": ep.received("short"), "default_representation": default},
         trace_seqs=_seqs(ep.received("short"))), step="1")

@@ -328,10 +328,10 @@ def cns_filter(obs: Observation) -> Result:
         got = {(s, st) for s in types for st in _states(mine, s)}
         for serial, state in sorted(got):
             if not _match(flt, types[serial], state):
-                problems.append(f"{callback} ({flt}) got {types[serial]} {state}")
+                problems.append(f"{callback} ({plain(flt)}) got {types[serial]} {state}")
         for serial, state in sorted(seen_by_control - got):
             if _match(flt, types[serial], state):
-                problems.append(f"{callback} ({flt}) missed {types[serial]} {state}")
+                problems.append(f"{callback} ({plain(flt)}) missed {types[serial]} {state}")
     return verdict_of(not problems, expected, "; ".join(problems[:5]) or
                       f"{len(filters)} filtered subscription(s) got exactly their events")
 

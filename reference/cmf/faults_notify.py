@@ -36,6 +36,8 @@ FAULTS: tuple[Fault, ...] = scoped((
     Fault("cns-delete-keeps-notifying", ("SOL023:7.5.4.3.5:no-notifications",),
           "Deletes the subscription resource but keeps sending its notifications."),
     Fault("cns-methods-allowed", _M405, "Answers unsupported methods on the subscription resources with 200/204."),
+    Fault("cns-filter-or", ("SOL023:7.6.2.2:filter", "IFA033:11.4.2.4:filter"),
+          "Matches a notification filter with several attributes when any one of them matches (OR), not all."),
     Fault("cns-405-no-allow", _M405, "Answers unsupported methods on the subscription resources with 405 but no "
                                      "Allow header (RFC 9110 15.5.6)."),
     Fault("cns-no-notify-issue", ("SOL023:7.3.2:notify",), "Sends no notification when a certificate is issued."),

@@ -56,11 +56,14 @@ def cert_rep_message_b64(cp_pkimessage: bytes) -> str:
     return base64.b64encode(der_encoder.encode(plain)).decode()
 
 
-def matches(flt: dict[str, Any] | None, cert_type: str, state: str) -> bool:
-    """SOL023 7.6.2.2: sent 'if the filter matches, or if there is no filter'."""
+def matches(flt: dict[str, Any] | None, cert_type: str, state: str, *, any_attribute: bool = False) -> bool:
+    """SOL023 7.6.2.2: sent 'if the filter matches, or if there is no filter'; the attributes of a filter all
+    have to match (SOL013 5.2). ``any_attribute`` (the fault cns-filter-or) lets one matching attribute do."""
     if not flt:
         return True
     types, states = flt.get("certificationType"), flt.get("certificateState")
+    if any_attribute and types and states:
+        return cert_type in types or state in states
     return (not types or cert_type in types) and (not states or state in states)
 
 
@@ -137,7 +140,8 @@ class Notifier:
             zombies = [(sid, owner, body) for sid, (owner, body) in self._zombies.items()]
         subscriptions = self.store.subscriptions() + zombies
         for sub_id, _owner, body in subscriptions:
-            if not matches(body.get("filter"), row.cert_type, state) and not self.config.has("cns-ignore-filter"):
+            if not matches(body.get("filter"), row.cert_type, state, any_attribute=self.config.has("cns-filter-or")) \
+                    and not self.config.has("cns-ignore-filter"):
                 continue
             try:
                 self._queue.put_nowait(_Delivery(body["callbackUri"], self._notification(sub_id, body, row, state,
