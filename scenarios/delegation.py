@@ -83,6 +83,18 @@ def run_registration(cert_type: str, ctx: RunContext, rec: Recorder) -> None:
          lambda body: body.update(typeOfVnfcCertHandling="direct_mode")),
         ("empty subjectAlternateName", "an empty subjectAlternateName (cardinality 1..N)",
          lambda body: body["subjectId"][0]["certificateData"][0].update(subjectAlternateName=[])),
+        ("no certType", "no certType (cardinality 1)", lambda body: body.pop("certType")),
+        ("unknown certType", 'certType "VNFX_certificate" (not one of the enumeration)',
+         lambda body: body.update(certType="VNFX_certificate")),
+        ("empty subjectId list", "an empty subjectId list (cardinality 1..N)", lambda body: body.update(subjectId=[])),
+        ("entry without subjectId", "a subjectId entry without its subjectId (cardinality 1)",
+         lambda body: body["subjectId"][0].pop("subjectId")),
+        ("empty certificateData", "an empty certificateData list (cardinality 1..N)",
+         lambda body: body["subjectId"][0].update(certificateData=[])),
+        ("no typeOfVnfcCertHandling", "no typeOfVnfcCertHandling (cardinality 1 for VNFCI/VNF OAM certificates)",
+         lambda body: body.pop("typeOfVnfcCertHandling")),
+        ("empty subjectName", "an empty subjectName (CertSubjectData: at least one attribute shall be present)",
+         lambda body: body["subjectId"][0]["certificateData"][0].update(subjectName={})),
     ):
         invalid_id, invalid_data = ctx.fresh_vnfci(cert_type)
         invalid = registration_body(cert_type, invalid_id, invalid_data)

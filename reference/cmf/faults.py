@@ -38,6 +38,9 @@ _CORE: tuple[Fault, ...] = (
           "Registers a VNFCI that is already registered (201 instead of 409 Conflict)."),
     Fault("accept-invalid-registration", ("IFA026:C.2.2.1.6:invalid-registration",),
           "Accepts a RegistrationRequest with typeOfVnfcCertHandling=direct_mode or no subjectAlternateName."),
+    Fault("accept-empty-subject-name", ("IFA026:C.2.2.1.6:invalid-registration",),
+          "Registers certificateData whose subjectName is an empty CertSubjectData (SOL023 table 5.6.4.3.2-1 note: "
+          "at least one attribute shall be present)."),
     Fault("reject-vnfoam-registration", ("CMF.Certm.Del.001", "Cmf.CertLcm.003"),
           "Refuses every registration with certType VNF_OAM_certificate (422)."),
     Fault("ignore-filter", ("SOL023:5.6.3.3.3.2:filter",),

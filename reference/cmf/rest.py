@@ -103,9 +103,10 @@ class SubjectResources:
     async def _register(self, request: Request, owner: str) -> Response:
         try:
             body = json.loads(await request.body())
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: nested too deep for the parser
             return sol013.to_response(sol013.bad_request("request body is not JSON"))
-        problem = None if self.config.has("accept-invalid-registration") else validate_registration(body)
+        problem = None if self.config.has("accept-invalid-registration") else validate_registration(
+            body, lenient=self.config.has("accept-empty-subject-name"))
         if problem:
             return sol013.to_response(sol013.bad_request(problem))
         cert_type = body.get("certType")
@@ -207,8 +208,9 @@ class SubjectResources:
         return Response(status_code=204)
 
 
-def validate_registration(body: Any) -> str | None:
-    """Why a RegistrationRequest (SOL023 5.6.4.2.3) is invalid, or None."""
+def validate_registration(body: Any, *, lenient: bool = False) -> str | None:
+    """Why a RegistrationRequest (SOL023 5.6.4.2.3) is invalid, or None; ``lenient`` (the fault
+    accept-empty-subject-name) lets an empty CertSubjectData through."""
     if not isinstance(body, dict):
         return "RegistrationRequest must be a JSON object"
     cert_type = body.get("certType")
@@ -234,4 +236,7 @@ def validate_registration(body: Any) -> str | None:
             name = item.get("subjectName")
             if name is not None and not isinstance(name, dict):
                 return f"subjectId {entry['subjectId']}: subjectName must be a CertSubjectData object"
+            if name is not None and not any(isinstance(v, str) for v in name.values()) and not lenient:  # 5.6.4.3.2
+                return (f"subjectId {entry['subjectId']}: subjectName needs at least one attribute (SOL023 "
+                        "table 5.6.4.3.2-1, note)")
     return None
