@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from functools import partial
 
+import httpx
+
 from harness.checks.registry import Observation
 from harness.context import RunContext
 from harness.model import Verdict
@@ -78,6 +80,7 @@ def run_registration(cert_type: str, ctx: RunContext, rec: Recorder) -> None:
         "first_ok": created.is_success, "claimed": ctx.profile.pics.duplicate_registration_conflict},
                                                trace_seqs=seqs_of(again)), step="1")
 
+    attempts: list[tuple[str, str, str, httpx.Response]] = []
     for variant, why, mutate in (
         ("direct_mode", 'typeOfVnfcCertHandling "direct_mode" (SOL023 5.6.4.2.3 note 2 allows only delegation_mode)',
          lambda body: body.update(typeOfVnfcCertHandling="direct_mode")),
@@ -99,10 +102,17 @@ def run_registration(cert_type: str, ctx: RunContext, rec: Recorder) -> None:
         invalid_id, invalid_data = ctx.fresh_vnfci(cert_type)
         invalid = registration_body(cert_type, invalid_id, invalid_data)
         mutate(invalid)
-        refused = ctx.vnfm.register(invalid)
+        attempts.append((variant, why, invalid_id, ctx.vnfm.register(invalid)))
+    # the state after the refusals: the full listing (all_fields: subjectId is excluded by default) names none
+    full = "all_fields" in ctx.profile.pics.attribute_selectors
+    listing = ctx.vnfm.request("GET", f"{ctx.profile.pixit.api_root}/nfv-cert/v1/subjects",
+                               params={"all_fields": ""} if full else None)
+    for variant, why, invalid_id, refused in attempts:
+        kept = full and listing.status_code == 200 and invalid_id in listing.text  # refused, yet registered?
         rec.check("register-invalid-rejected", Observation(
-            response=refused, facts={"why": why, "control_ok": created.is_success},
-            trace_seqs=seqs_of(refused)), step="1", instance=variant)
+            response=refused, facts={"why": why, "control_ok": created.is_success, "kept": kept,
+                                     "listed": listing.status_code == 200},
+            trace_seqs=seqs_of(refused, listing)), step="1", instance=variant)
 
 
 # C.2.2.2 / C.3.2.2 ---------------------------------------------------------------------------

@@ -165,12 +165,16 @@ def register_conflict(obs: Observation) -> Result:
 
 @check("register-invalid-rejected", "IFA026:C.2.2.1.6:invalid-registration")
 def register_invalid_rejected(obs: Observation) -> Result:
-    """An invalid RegistrationRequest is rejected with a 4xx status."""
+    """An invalid RegistrationRequest is rejected with a 4xx status, and nothing of it is registered (the subjects
+    listing afterwards does not name its VNFCI)."""
     response = obs.response
-    expected = f"4xx rejection of an invalid RegistrationRequest ({obs.facts.get('why', '')})"
+    expected = (f"4xx rejection of an invalid RegistrationRequest ({obs.facts.get('why', '')}), and its VNFCI not "
+                "in the subjects listing afterwards")
     if not obs.facts.get("control_ok", True):
         return inconclusive("a valid RegistrationRequest was refused too", expected, describe_response(response))
     ok = response is not None and 400 <= response.status_code < 500
+    if ok and obs.facts.get("kept"):
+        return failed(expected, f"{describe_response(response)}, yet the subjects listing names its VNFCI")
     return verdict_of(ok, expected, describe_response(response))
 
 

@@ -108,6 +108,8 @@ class SubjectResources:
         problem = None if self.config.has("accept-invalid-registration") else validate_registration(
             body, lenient=self.config.has("accept-empty-subject-name"))
         if problem:
+            if self.config.has("register-despite-refusal") and isinstance(body, dict):
+                self._keep_refused(body, owner)
             return sol013.to_response(sol013.bad_request(problem))
         cert_type = body.get("certType")
         if cert_type == "VNF_OAM_certificate" and self.config.has("reject-vnfoam-registration"):
@@ -128,6 +130,13 @@ class SubjectResources:
             location = f"https://192.0.2.7/nfv-cert/v1/subjects/{row.id}"
         headers = {} if self.config.has("no-location-header") else {"Location": location}
         return JSONResponse(representation, status_code=201, headers=headers)
+
+    def _keep_refused(self, body: dict[str, Any], owner: str) -> None:
+        """The fault register-despite-refusal: the 400 is answered, but what could be read is stored anyway."""
+        entries = [e for e in body.get("subjectId") or [] if isinstance(e, dict) and isinstance(e.get("subjectId"), str)]
+        if entries:
+            self.store.add_subject(SubjectRow(str(uuid.uuid4()), str(body.get("certType") or "VNFCI_certificate"),
+                                              str(body.get("typeOfVnfcCertHandling") or ""), owner, entries))
 
     def representation(self, request: Request, row: SubjectRow) -> dict[str, Any]:
         entries = copy.deepcopy(row.entries)
