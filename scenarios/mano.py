@@ -255,8 +255,8 @@ def jws_body(ctx: RunContext, rec: Recorder) -> None:
     client, new_order = entity.client, entity.client.directory()["newOrder"]
     payload = {"identifiers": [{"type": "dns", "value": entity.fqdn}]}
 
-    def send(probe: Probe) -> object:
-        return client.post(new_order, payload, entity.key, kid=entity.account_url, probe=probe)
+    def send(probe: Probe, kid: str | None = entity.account_url) -> object:
+        return client.post(new_order, payload, entity.key, kid=kid, probe=probe)
 
     control = af.new_order(entity).response
     ok = (control.status_code == 201, f"the same newOrder, well-formed: HTTP {control.status_code}")
@@ -267,9 +267,12 @@ def jws_body(ctx: RunContext, rec: Recorder) -> None:
               ("unauthorized",)),
              ("acme-jwk-xor-kid", "both jwk and kid", Probe(jwk_and_kid=True), ("malformed",)))
     for name, label, probe, kinds in cases:
-        response = send(probe)
-        rec.check(name, Observation(facts={"probes": [(label, response, kinds)], "control": ok},
-                                    trace_seqs=seqs_of(response)), step="1")
+        probes = [(label, send(probe), kinds)]
+        if name == "acme-jwk-xor-kid":  # RFC 8555 6.2: newOrder is signed by an account, so kid, never jwk
+            probes += [("jwk instead of the account's kid", send(Probe(), kid=None), ("malformed",)),
+                       ("neither jwk nor kid", send(Probe(neither=True)), ("malformed",))]
+        rec.check(name, Observation(facts={"probes": probes, "control": ok},
+                                    trace_seqs=seqs_of(*(r for _, r, _ in probes))), step="1")
     responses = [r for c in af.acme_of(ctx).clients for r in c.responses]
     rec.check("acme-problem-document", Observation(facts={"errors": [r for r in responses if r.status_code >= 400]}),
               step="1")

@@ -11,7 +11,7 @@ ACME_SCENARIOS = "C.4.|SOL023-5.5.2a"
 _REGISTRATION = ("acme-register-untrusted", "acme-register-bad-fqdn", "acme-account-no-orders",
                  "acme-registration-no-location")
 _JWS = ("acme-no-replay-nonce", "acme-accept-mac-alg", "acme-nonce-encoding-badnonce", "acme-accept-replayed-nonce",
-        "acme-ignore-url", "acme-accept-jwk-and-kid", "acme-no-problem-json")
+        "acme-ignore-url", "acme-accept-jwk-and-kid", "acme-no-problem-json", "acme-account-by-jwk")
 _SCOPE = {**{n: "SOL023-5.5.2a" for n in _JWS}, **{n: "(ACME newAccount" for n in _REGISTRATION},
           "acme-skip-attestation": "/HSM"}
 _CSR_SCENARIOS = "(ACME, "  # the three C.4.x.2 CSR scenarios (their titles)
@@ -35,6 +35,8 @@ _ALL: tuple[Fault, ...] = (
           "Does not compare the JWS url header with the request URL."),
     Fault("acme-accept-jwk-and-kid", ("SOL023:5.5.2a.3:jwk-kid",),
           "Accepts a protected header carrying both jwk and kid."),
+    Fault("acme-account-by-jwk", ("SOL023:5.5.2a.3:jwk-kid",),
+          "Accepts requests after newAccount that carry the account key as jwk instead of the account URL as kid."),
     Fault("acme-no-problem-json", ("RFC8555:6.7:problem",),
           "Sends its ACME errors as application/json instead of application/problem+json."),
     Fault("acme-registration-no-location", ("CMF.Certm.Mano.001", "Cm-Oss.001", "Cmf.CertLcm.002"),

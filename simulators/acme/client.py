@@ -50,6 +50,7 @@ class Probe:
     replay_nonce: bool = False  # reuse the previous request's nonce
     url: str | None = None  # url header other than the request URL
     jwk_and_kid: bool = False  # both jwk and kid in the protected header
+    neither: bool = False  # neither jwk nor kid in the protected header
 
 
 def alg_for(key: jose.JWK) -> jose.JWASignature:
@@ -101,6 +102,10 @@ class AcmeClient:
         elif probe.alg_mac:
             mac = jose.JWKOct(key=jose.b64decode(jose.b64encode(b"probe-mac-key-not-an-account-key!")))
             jws = acme_jws.JWS.sign(body, key=mac, alg=jose.HS256, nonce=jose.b64decode(nonce), url=target, kid=kid)
+        elif probe.neither:
+            jws = super(acme_jws.JWS, acme_jws.JWS).sign(  # josepy's own sign: no key identification at all
+                body, key=key, alg=alg_for(key), include_jwk=False, protect=frozenset(["nonce", "url", "alg"]),
+                nonce=jose.b64decode(nonce), url=target)
         elif probe.jwk_and_kid:
             jws = super(acme_jws.JWS, acme_jws.JWS).sign(  # josepy's own sign: jwk and kid both protected
                 body, key=key, alg=alg_for(key), include_jwk=True,

@@ -59,7 +59,8 @@ def verify_request(
         raise AcmeProblem("malformed", "neither jwk nor kid in the protected header")
     if key_style == "jwk" and header.jwk is None:
         raise AcmeProblem("malformed", "newAccount must be signed with a jwk, not a kid")
-    if key_style == "kid" and header.kid is None:
+    by_jwk = key_style == "kid" and header.kid is None and has("acme-account-by-jwk")  # the fault: found by key
+    if key_style == "kid" and header.kid is None and not by_jwk:
         raise AcmeProblem("malformed", "this request must identify its account by kid")
     raw_nonce = json.loads(sig.protected).get("nonce")  # josepy keeps the protected header as decoded JSON
     if header.nonce is None or not isinstance(raw_nonce, str):
@@ -83,6 +84,8 @@ def verify_request(
         key = account.jwk
     else:
         key = header.jwk
+        if by_jwk:
+            account = state.account_by_key(header.jwk)
     if alg not in MAC_ALGS and not parsed.verify(key):
         raise AcmeProblem("malformed", "JWS signature does not verify")
     if not parsed.payload:
