@@ -134,21 +134,27 @@ def _probe_identifier(ctx: RunContext, rec: Recorder, entity: af.Entity, wanted:
     if wanted == "tkauth-01" and "tkauth-01" in ctx.profile.pics.acme_challenges:
         af.validate(ctx, entity, order, wanted, rogue=True)
         if order.used == "tkauth-01":
-            _challenge_refused(rec, "acme-tkauth-untrusted-refused", "token from an untrusted authority", order)
+            _challenge_refused(rec, "acme-tkauth-untrusted-refused", "token from an untrusted authority", order, entity)
         return
     if wanted == "tkauth-01":
         rec.check("acme-tkauth-untrusted-refused", Observation(facts={
             "not_applicable": "the PICS does not claim tkauth-01 (pics.acme_challenges)"}), step="1")
     af.validate(ctx, entity, order, "tls-alpn-01", wrong=True)
     if order.used == "tls-alpn-01":
-        _challenge_refused(rec, "acme-tls-alpn-wrong-refused", "acmeIdentifier for another key authorization", order)
+        _challenge_refused(rec, "acme-tls-alpn-wrong-refused",
+                           "acmeIdentifier for another key authorization (a wrong digest)", order, entity)
 
 
-def _challenge_refused(rec: Recorder, name: str, label: str, order: af.OrderRun) -> None:
+def _challenge_refused(rec: Recorder, name: str, label: str, order: af.OrderRun, entity: af.Entity) -> None:
+    """The challenge's own status, and the state after: its order must be invalid (RFC 8555 7.1.6)."""
     response = order.challenge_response
+    after = entity.client.post(order.url, None, entity.key, kid=entity.account_url)  # POST-as-GET the order
     rec.check(name, Observation(facts={"label": label, "status": order.challenge_status,
-                                       "error": body_of(response).get("error") if response is not None else None},
-                                trace_seqs=seqs_of(response) if response is not None else ()), step="1")
+                                       "error": body_of(response).get("error") if response is not None else None,
+                                       "order_status": body_of(after).get("status") if after.status_code == 200
+                                       else f"HTTP {after.status_code}"},
+                                trace_seqs=(seqs_of(response) if response is not None else ()) + seqs_of(after)),
+              step="1")
 
 
 def csr_body(role: str, ctx: RunContext, rec: Recorder) -> None:

@@ -52,10 +52,12 @@ def _challenge_refused(obs: Observation) -> Result:
     """A wrong validation answer leaves the challenge invalid, so its order cannot become ready."""
     if obs.facts.get("not_applicable"):
         return not_applicable(obs.facts["not_applicable"])
-    status, error = obs.facts["status"], obs.facts.get("error")
+    status, error, order = obs.facts["status"], obs.facts.get("error"), obs.facts.get("order_status")
     observed = f"{obs.facts['label']}: challenge {status or 'without status'}" + (
-        f" ({error.get('type', '')}: {error.get('detail', '')})" if isinstance(error, dict) else "")
-    return verdict_of(status == "invalid", f"{obs.facts['label']}: challenge invalid", observed)
+        f" ({error.get('type', '')}: {error.get('detail', '')})" if isinstance(error, dict) else "") + (
+        f"; order {order}" if order is not None else "")
+    expected = f"{obs.facts['label']}: challenge invalid, and its order invalid (RFC 8555 7.1.6)"
+    return verdict_of(status == "invalid" and order in (None, "invalid"), expected, observed)
 
 
 check("acme-tls-alpn-wrong-refused", "RFC8737:3:tls-alpn-01")(_challenge_refused)

@@ -35,6 +35,8 @@ _ALL: tuple[Fault, ...] = (
           "Does not compare the JWS url header with the request URL."),
     Fault("acme-accept-jwk-and-kid", ("SOL023:5.5.2a.3:jwk-kid",),
           "Accepts a protected header carrying both jwk and kid."),
+    Fault("acme-order-stays-pending", ("RFC8737:3:tls-alpn-01", "RFC9447:3:tkauth-01"),
+          "After a failed challenge the challenge and authorization are invalid but the order stays pending."),
     Fault("acme-account-by-jwk", ("SOL023:5.5.2a.3:jwk-kid",),
           "Accepts requests after newAccount that carry the account key as jwk instead of the account URL as kid."),
     Fault("acme-no-problem-json", ("RFC8555:6.7:problem",),

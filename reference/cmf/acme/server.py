@@ -317,7 +317,9 @@ class AcmeServer:
             if ok:
                 challenge.status, challenge.validated, authz.status = "valid", now, "valid"
             else:
-                challenge.status, authz.status, order.status = "invalid", "invalid", "invalid"
+                challenge.status, authz.status = "invalid", "invalid"
+                if not self.has("acme-order-stays-pending"):  # the fault: the order never learns of it
+                    order.status = "invalid"
                 challenge.error = {"type": "urn:ietf:params:acme:error:incorrectResponse", "detail": detail}
             if all(self.state.authzs[a].status == "valid" for a in order.authzs):
                 order.status = "ready"
