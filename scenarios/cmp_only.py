@@ -23,8 +23,8 @@ CMP_ENROLMENT = UseCase(
     ),
 )
 
-CHECKS = ("cp-failinfo-absent", "implicit-confirm-only-if-asked", "certconf-pkiconf", "revoke-http-200",
-          "revoke-takes-effect", *HEADER_CHECKS)
+CHECKS = ("cp-failinfo-absent", "status-reflects-modifications", "cert-binds-csr-key", "implicit-confirm-only-if-asked",
+          "certconf-pkiconf", "revoke-http-200", "revoke-takes-effect", *HEADER_CHECKS)
 
 
 def _cmp_only(ctx: RunContext) -> str | None:
@@ -47,6 +47,11 @@ def run_cmp_enrolment(ctx: RunContext, rec: Recorder) -> None:
     ctx.issued.append(IssuedCert(rec.scenario, cert_type, cert, (*first.message.extra_certs, *first.message.ca_pubs),
                                  csr, data, first.seqs))
     rec.check("cp-failinfo-absent", Observation(message=first.message, trace_seqs=first.seqs), step="2")
+    status = next((r.status for r in first.message.responses if r.certificate is not None), None)
+    issued = Observation(message=first.message, facts={"cert": cert, "csr": csr, "status": status},
+                         trace_seqs=first.seqs)
+    rec.check("status-reflects-modifications", issued, step="2")  # 'accepted' while dropping the SAN is a FAIL
+    rec.check("cert-binds-csr-key", issued, step="2")
     rec.step("3")
     confirmed = ctx.vnfm.cert_conf(cert_type, first, cert) if not first.message.implicit_confirm else None
     confirm_obs = Observation(message=first.message, facts={"confirmation": confirmed},

@@ -12,6 +12,8 @@ What the report says about it, and why (pinned below):
 * FAIL CMF.Certm.Del.006: the mock does not track revocation; a second rr is accepted again.
 * FAIL badMessageCheck (RFC 9810 5.2.3): the mock reports a protection that does not verify as
   badRequest ("EVP lib").
+* FAIL grantedWithMods (RFC 9810 5.2.3) and the CSR-key checks: the mock answers every p10cr with its
+  fixed -rsp_cert and status "accepted", whatever key, subject and subjectAltName the CSR asked for.
 * INCONCLUSIVE malformed (RFC 9483 3.5): on a truncated DER body the mock waits for the missing
   octets and never answers (the harness gives up after pixit.timeout).
 * NOT APPLICABLE unsupported-body: on a single CMP path, ir is a legitimate request.
@@ -50,6 +52,10 @@ EXPECTED = {
     "RFC9483:4.1.1:certconf": "FAIL",
     "CMF.Certm.Del.006": "FAIL",
     "RFC9810:5.2.3:badMessageCheck": "FAIL",
+    "RFC9810:5.2.3:grantedWithMods": "FAIL",
+    "CMF.Certm.Del.002": "FAIL",  # cert-binds-csr-key: the fixed certificate certifies another key
+    "Cmf.CertLcm.006": "FAIL",
+    "IFA026:C.2.2.2.6:ca-issues": "FAIL",
     "RFC9483:3.5:malformed": "INCONCLUSIVE",
     "RFC9483:3.6.4:unsupported-body": "NOT APPLICABLE",
     # C.6 profile on the mock's fixed response certificate (made by this test, a TLS-client-only entity
