@@ -2,7 +2,7 @@
 OUT ?= out/report
 SM_OUT ?= out/sm-report
 
-.PHONY: report test setup
+.PHONY: report test setup fuzz
 setup:
 	@bash scripts/setup.sh
 
@@ -12,3 +12,7 @@ report: setup
 
 test: setup
 	.venv/bin/python -m pytest -q -n 3 --dist loadgroup
+
+# issue 18 item 7: the long fuzz mode (10,000 REST/SM and 10,000 JWS cases; the case counts are printed)
+fuzz: setup
+	NFVCT_FUZZ_EXAMPLES=10000 .venv/bin/python -m pytest -q -s -p no:xdist tests/test_fuzz_rest.py tests/test_fuzz_acme.py

@@ -14,10 +14,13 @@ from reference.cmf.notifier import Notifier
 from reference.cmf.notify import SubscriptionResources
 from reference.cmf.rest import SubjectResources
 from reference.cmf.store import Store
+from wire import sol013
 
 
 def build_app(config: RefCmfConfig, store: Store, notifier: Notifier, extra: Sequence[BaseRoute] = ()) -> Starlette:
     ca = CaClient(config.ca)
     routes = (SubjectResources(config, store).routes() + CmpService(config, store, ca, notifier).routes()
               + SubscriptionResources(config, store, notifier).routes() + list(extra))
-    return Starlette(routes=routes)
+    # SOL013 6.4: the router's own 404/405 (unknown path, unsupported method) are ProblemDetails too
+    handlers = {k: v for k, v in sol013.problem_exception_handlers().items() if k is not Exception}
+    return Starlette(routes=routes, exception_handlers=handlers)

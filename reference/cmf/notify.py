@@ -119,7 +119,7 @@ class SubscriptionResources:
     async def _subscribe(self, request: Request, owner: str) -> Response:
         try:
             body = json.loads(await request.body())
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: nested too deep for the parser
             return sol013.to_response(sol013.bad_request("request body is not JSON"))
         problem = validate_subscription(body)
         if problem and not self.config.has("cns-accept-malformed"):

@@ -21,6 +21,7 @@ R2.1.130), and master SM over its sub-SMs' domains. Its policy:
 from __future__ import annotations
 
 import hashlib
+import json
 import queue
 import ssl
 import threading
@@ -37,6 +38,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from reference.sm.subscriptions import Keeper, Wanted
+from wire import sol013
 
 POLICY = {"firewall": "default-deny-inbound", "allowedPeers": ["ns-internal"], "logging": "security-events"}
 
@@ -87,10 +89,12 @@ class ReferenceSm:
     # -- wiring -------------------------------------------------------------------------------------------------
 
     def app(self) -> Starlette:
+        # the router's own 404/405 are ProblemDetails too (SOL013 6.4)
+        handlers = {k: v for k, v in sol013.problem_exception_handlers().items() if k is not Exception}
         return Starlette(routes=[
             Route("/sm/v1/{binding}/approvals", self._approval, methods=["POST"]),
             Route("/sm/v1/{binding}/{kind}", self._callback, methods=["GET", "POST"]),
-        ])
+        ], exception_handlers=handlers)
 
     def client(self, name: str) -> httpx.Client:
         with self._lock:
@@ -155,10 +159,12 @@ class ReferenceSm:
     async def _callback(self, request: Request) -> Response:
         name, kind = request.path_params["binding"], request.path_params["kind"]
         if kind not in ("lcm", "alarms") or name not in {b.name for b in self.config.bindings}:
-            return Response(status_code=404)
+            return sol013.to_response(sol013.not_found(f"no callback {kind} of interface set {name}"))
         if request.method == "POST":
-            body = await request.json()
-            self._queue.put((name, kind, body if isinstance(body, dict) else {}))
+            body = await _json_body(request)
+            if not isinstance(body, dict):
+                return sol013.to_response(sol013.bad_request("a notification must be a JSON object"))
+            self._queue.put((name, kind, body))
         return Response(status_code=204)  # GET: the endpoint test
 
     def _work(self) -> None:
@@ -288,8 +294,11 @@ class ReferenceSm:
     async def _approval(self, request: Request) -> Response:
         name = request.path_params["binding"]
         if name not in {b.name for b in self.config.bindings}:
-            return Response(status_code=404)
-        b, body = self.binding(name), await request.json()
+            return sol013.to_response(sol013.not_found(f"no interface set {name}"))
+        b, body = self.binding(name), await _json_body(request)
+        problem = _approval_problem(body)
+        if problem:
+            return sol013.to_response(sol013.bad_request(problem))
         if self.has("sm-approval-silent"):
             await anyio.to_thread.run_sync(self._stop.wait, self.config.silent_seconds)  # ends early at stop()
             return Response(status_code=504)
@@ -305,3 +314,26 @@ class ReferenceSm:
         else:
             answer.update(decision="GRANT")
         return JSONResponse(answer)
+
+
+async def _json_body(request: Request) -> Any:
+    """The request's JSON body, or None when it is not JSON (or nested too deep to parse)."""
+    try:
+        return json.loads(await request.body())
+    except (ValueError, RecursionError):
+        return None
+
+
+def _approval_problem(body: Any) -> str | None:
+    """Why an ApprovalRequest (harness binding nfvct-sm-approval/1) is malformed, or None."""
+    if not isinstance(body, dict):
+        return "ApprovalRequest must be a JSON object"
+    for name in ("approvalId", "vnfPkgId"):
+        if not isinstance(body.get(name), str) or not body[name]:
+            return f"ApprovalRequest.{name} must be a non-empty string"
+    vnf = body.get("vnfInstance")
+    if vnf is not None and not isinstance(vnf, dict):
+        return "ApprovalRequest.vnfInstance must be a VnfInstance object"
+    if isinstance(vnf, dict) and vnf.get("metadata") is not None and not isinstance(vnf["metadata"], dict):
+        return "ApprovalRequest.vnfInstance.metadata must be an object"
+    return None

@@ -21,6 +21,7 @@ from reference.cmf.acme.state import Account, AcmeState
 
 MAC_ALGS = frozenset({"HS256", "HS384", "HS512"})
 B64URL = re.compile(r"[A-Za-z0-9_-]+")
+B64URL_OR_EMPTY = re.compile(r"[A-Za-z0-9_-]*")
 
 
 @dataclass(frozen=True)
@@ -38,9 +39,10 @@ def verify_request(
     """``key_style``: "jwk" (newAccount), "kid" (everything else) or "either" (revokeCert)."""
     if content_type.split(";")[0].strip().lower() != "application/jose+json":
         raise AcmeProblem("malformed", f"Content-Type must be application/jose+json, not {content_type!r}", 415)
+    _precheck(body)
     try:
         parsed = acme_jws.JWS.json_loads(body)
-    except (jose.DeserializationError, ValueError, TypeError) as exc:
+    except (jose.DeserializationError, ValueError, TypeError, KeyError, AttributeError) as exc:
         if "nonce" in str(exc).lower() and has("acme-nonce-encoding-badnonce"):
             raise AcmeProblem("badNonce", f"nonce rejected: {exc}") from exc
         raise AcmeProblem("malformed", f"not a valid flattened JWS: {exc}") from exc
@@ -97,3 +99,34 @@ def verify_request(
     if not isinstance(payload, dict):
         raise AcmeProblem("malformed", "payload is not a JSON object")
     return Signed(payload, key, account, url)
+
+
+def _precheck(body: bytes) -> None:
+    """What josepy would choke on (or decode leniently): the flattened JSON syntax, strict base64url (RFC 7515 2,
+    no padding), a protected header that is a JSON object with a known algorithm and string kid/url/nonce."""
+    try:
+        jobj = json.loads(body)
+    except (ValueError, RecursionError) as exc:
+        raise AcmeProblem("malformed", f"not a valid flattened JWS: {exc}") from exc
+    if not isinstance(jobj, dict):
+        raise AcmeProblem("malformed", "not a valid flattened JWS: not a JSON object")
+    for name in ("protected", "payload", "signature"):
+        value = jobj.get(name)
+        if value is not None and (not isinstance(value, str) or not B64URL_OR_EMPTY.fullmatch(value)):
+            raise AcmeProblem("malformed", f"{name} is not base64url")
+    if not isinstance(jobj.get("protected"), str):
+        return  # general serialization or no protected header: josepy and verify_request refuse it
+    try:
+        header = json.loads(jose.b64decode(jobj["protected"]))
+    except (ValueError, RecursionError) as exc:
+        raise AcmeProblem("malformed", f"protected header is not JSON: {exc}") from exc
+    if not isinstance(header, dict):
+        raise AcmeProblem("malformed", "protected header is not a JSON object")
+    alg = header.get("alg")
+    if "alg" in header and (not isinstance(alg, str) or alg not in jose.JWASignature.SIGNATURES):
+        raise AcmeProblem("badSignatureAlgorithm", f"alg {alg!r} is not supported")
+    if "nonce" in header and not isinstance(header["nonce"], str):
+        raise AcmeProblem("badNonce", "nonce is not a string")
+    for name in ("kid", "url"):
+        if name in header and not isinstance(header[name], str):
+            raise AcmeProblem("malformed", f"{name} is not a string")

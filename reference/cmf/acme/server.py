@@ -20,6 +20,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
@@ -64,7 +65,13 @@ class AcmeServer:
     # ---------------------------------------------------------------- plumbing
 
     def app(self) -> Starlette:
-        return Starlette(routes=self.routes())
+        return Starlette(routes=self.routes(), exception_handlers={HTTPException: self._http_exception})
+
+    async def _http_exception(self, request: Request, exc: Exception) -> Response:
+        """The router's own 404/405: problem documents too (RFC 8555 6.7)."""
+        status = exc.status_code if isinstance(exc, HTTPException) else 400
+        return self._problem(AcmeProblem("malformed", f"{request.method} {request.url.path}: "
+                                                      f"{getattr(exc, 'detail', '')}", status))
 
     def routes(self) -> list[Route]:
         post = [("new-account", self._new_account, "jwk"), ("acct/{id}", self._account, "kid"),
@@ -130,13 +137,13 @@ class AcmeServer:
             raise AcmeProblem("externalAccountRequired", "an externalAccountBinding is required")
         try:
             inner = jose.JWS.from_json(eab)
-        except (jose.DeserializationError, ValueError, TypeError) as exc:
+            header = inner.signature.combined
+        except (jose.DeserializationError, ValueError, TypeError, KeyError, AttributeError) as exc:
             raise AcmeProblem("malformed", f"externalAccountBinding is not a JWS: {exc}") from exc
-        header = inner.signature.combined
         kid = str(header.kid) if getattr(header, "kid", None) else ""
         try:
             bound = jose.JWK.from_json(json.loads(inner.payload))
-        except (jose.DeserializationError, ValueError, TypeError) as exc:
+        except (jose.DeserializationError, ValueError, TypeError, KeyError, AttributeError, RecursionError) as exc:
             raise AcmeProblem("malformed", f"externalAccountBinding payload is not a JWK: {exc}") from exc
         if bound.thumbprint() != jwk.thumbprint():
             raise AcmeProblem("unauthorized", "externalAccountBinding binds another key")
