@@ -102,7 +102,9 @@ class RunEndpoints:
     def failure(self, exc: httpx.TransportError, scenario: str) -> str:
         """The INCONCLUSIVE reason of a scenario that ``exc`` ended, naming the URL; remembers the endpoint when
         ``exc`` shows it is down."""
-        if isinstance(exc, (EndpointDown, OffProfile)):
+        from harness.bounds import BoundExceeded  # names the request, the limit and its PIXIT key
+
+        if isinstance(exc, (EndpointDown, OffProfile, BoundExceeded)):
             return str(exc)
         try:
             request: httpx.Request | None = exc.request

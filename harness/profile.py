@@ -108,6 +108,12 @@ class HarnessPixit:
         return listener in self.listeners
 
 
+def _positive(value: Any, key: str) -> Any:
+    if value <= 0:
+        raise ProfileError(f"pixit.{key}: must be positive, got {value!r}")
+    return value
+
+
 @dataclass(frozen=True)
 class Pixit:
     api_root: str
@@ -121,6 +127,11 @@ class Pixit:
     expected_issuers: dict[str, str] = field(default_factory=dict)  # cert type -> issuer DN (RFC 4514)
     san_domain: str = "vnf.nfvct.test"
     timeout: float = 10.0
+    # bounds whatever the SUT sends (harness/bounds.py): one exchange's wall time (connect to last body byte), a
+    # response body's size after decompression, the whole run's wall time (0: derived from the scenario count)
+    exchange_seconds: float = 30.0
+    max_response_bytes: int = 4 * 1024 * 1024
+    run_seconds: float = 0.0
     max_poll_seconds: float = 30.0
     max_polls: int = 10
     # Certificate Notification interface: how long to wait for a notification that should come, and how long
@@ -293,6 +304,10 @@ def load_profile(path: Path) -> Profile:
         expected_issuers=dict(get_value(pixit_t, "expected_issuers", dict, "pixit", {})),
         san_domain=get_value(pixit_t, "san_domain", str, "pixit", "vnf.nfvct.test"),
         timeout=get_value(pixit_t, "timeout", float, "pixit", 10.0),
+        exchange_seconds=_positive(get_value(pixit_t, "exchange_seconds", float, "pixit", 30.0), "exchange_seconds"),
+        max_response_bytes=_positive(get_value(pixit_t, "max_response_bytes", int, "pixit", 4 * 1024 * 1024),
+                                     "max_response_bytes"),
+        run_seconds=get_value(pixit_t, "run_seconds", float, "pixit", 0.0),
         max_poll_seconds=get_value(pixit_t, "max_poll_seconds", float, "pixit", 30.0),
         max_polls=get_value(pixit_t, "max_polls", int, "pixit", 10),
         notify_wait_seconds=get_value(pixit_t, "notify_wait_seconds", float, "pixit", 5.0),

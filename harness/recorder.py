@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from harness.checks.registry import REGISTRY, Observation, Result
 from harness.model import CheckOutcome, Evidence, StepResult, Verdict
+from harness.sut_input import classify
 from harness.trace import Trace
 from harness.flow import FlowStep
 
@@ -42,10 +43,21 @@ class Recorder:
         spec = REGISTRY[name]
         try:
             result = spec.func(obs)
-        except Exception as exc:  # a harness defect, not a SUT failure
-            result = Result(Verdict.ERROR, "", "", f"check raised {type(exc).__name__}: {exc}")
+        except Exception as exc:  # SUT data a parser refused (harness.sut_input), else a harness defect
+            blame = classify(exc)
+            if blame is None:
+                result = Result(Verdict.ERROR, "", "", f"check raised {type(exc).__name__}: {exc}")
+            elif blame.verdict is Verdict.FAIL:
+                result = Result(Verdict.FAIL, "a well-formed answer", blame.reason, blame.reason)
+            else:
+                result = Result(blame.verdict, "", "", blame.reason)
         self._add(name, result, step, obs.trace_seqs, instance)
         return result
+
+    def record(self, name: str, result: Result, *, seqs: tuple[int, ...] = (), step: str = "",
+               instance: str = "") -> None:
+        """Record a verdict reached without running the check (e.g. its input was unparseable SUT data)."""
+        self._add(name, result, step, seqs, instance)
 
     def skip_remaining(self, names: tuple[str, ...], verdict: Verdict, reason: str) -> None:
         done = {o.check for _, o in self.outcomes}

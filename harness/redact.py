@@ -7,7 +7,9 @@ renderer before text reaches a page (defence in depth). Output never shows
 * JSON values (strings, numbers, objects, arrays) of keys named like password, secret,
   privateKey, private_key, token, client_secret, preSharedKey, passphrase, apiKey;
   private members of a JWK (``d``, ``p``, ``q``, ``dp``, ``dq``, ``qi``, ``k``);
-* the same keys in ``key=value`` form / query strings;
+* the same keys in ``key=value`` form / query strings, in ``key: value`` form (plain text, YAML,
+  header lines such as ``X-Api-Key: ...``, ``Cookie:`` / ``Set-Cookie:``) and as XML elements
+  (``<password>...</password>``);
 * ``Authorization:`` / ``Proxy-Authorization:`` credentials and stray ``Bearer <token>``.
 
 Every function is idempotent: redacting redacted text changes nothing.
@@ -44,6 +46,9 @@ _KEY_SUFFIXES = (
     "clientkey",
     "credentials",
     "credential",
+    "cookie",
+    "apitoken",
+    "authtoken",
 )
 # Normalised key containing one of these anywhere is sensitive.
 _KEY_INFIXES = ("password", "privatekey", "privkey", "passphrase", "clientsecret", "presharedkey", "secretkey")
@@ -51,6 +56,13 @@ _JWK_PRIVATE = frozenset({"d", "p", "q", "dp", "dq", "qi", "k"})
 
 _JSON_KEY = re.compile(r'"(?P<key>(?:[^"\\]|\\.){1,80})"\s*:\s*')
 _FORM_PAIR = re.compile(r"(?<![\w\"'])(?P<key>[A-Za-z][\w.-]{0,60})=(?P<value>[^&\s\"',;]+)")
+_COLON_KEY = re.compile(r"(?<![\w.-])(?P<key>[A-Za-z][\w.-]{0,60})[ \t]*:[ \t]*")
+_FIELD_START = frozenset("\r\n\"'>{,;([")  # a key after one of these (or at the start) is a field name
+# inside prose (text flattened to one line, e.g. by a report's shortening) only an unmistakable name is a field
+_STRONG_INFIXES = ("password", "passwd", "passphrase", "apikey", "cookie", "privatekey", "clientsecret")
+# ``password: hunter2``: the value runs to the end of the line (or a quote / tag)
+_COLON_VALUE = re.compile(r"\"[^\"\r\n]*\"?|'[^'\r\n]*'?|[^\s\"'<>][^\r\n\"'<>]*")
+_XML_ELEMENT = re.compile(r"<(?P<tag>[A-Za-z][\w:.-]{0,60})>(?P<value>[^<]*)</(?P=tag)>")
 _AUTH_HEADER = re.compile(
     r"(?P<prefix>\b(?:proxy-)?authorization\"?\s*:\s*\"?)"
     r"(?P<scheme>(?:bearer|basic|digest|negotiate|token|apikey)\s+)?"
@@ -142,6 +154,40 @@ def _redact_form(match: re.Match[str]) -> str:
     return match.group(0)
 
 
+def _colon_field(text: str, start: int, key: str) -> bool:
+    """Whether ``key:`` at ``start`` names a secret: a sensitive field name, not a word of prose ("no secret: x")."""
+    if not is_sensitive_key(key):
+        return False
+    before = text[:start].rstrip(" \t")[-1:]
+    if not before or before in _FIELD_START:
+        return True
+    norm = re.sub(r"[_\-\s]", "", key).lower()
+    return any(part in norm for part in _STRONG_INFIXES) or bool(re.search(r"[_.-]", key))
+
+
+def redact_colon_values(text: str) -> str:
+    """Replace the values of ``key: value`` pairs with a sensitive key (plain text, YAML, header lines)."""
+    out: list[str] = []
+    pos = 0
+    for match in _COLON_KEY.finditer(text):
+        if match.start() < pos or not _colon_field(text, match.start(), match.group("key")):
+            continue
+        value = _COLON_VALUE.match(text, match.end())
+        if value is None or value.group(0).strip("\"'").strip() in (REDACTED, REDACTED_KEY, ""):
+            continue
+        out += [text[pos:match.end()], REDACTED]
+        pos = value.end()
+    out.append(text[pos:])
+    return "".join(out)
+
+
+def _redact_xml(match: re.Match[str]) -> str:
+    tag = match.group("tag")
+    if not is_sensitive_key(tag.rpartition(":")[2]) or match.group("value").strip() in (REDACTED, REDACTED_KEY, ""):
+        return match.group(0)
+    return f"<{tag}>{REDACTED}</{tag}>"
+
+
 def _redact_auth(match: re.Match[str]) -> str:
     if match.group("cred").strip() == REDACTED:
         return match.group(0)
@@ -157,6 +203,8 @@ def redact(text: str) -> str:
     text = _AUTH_HEADER.sub(_redact_auth, text)
     text = _BEARER.sub(lambda m: f"{m.group('scheme')} {REDACTED}", text)
     text = _FORM_PAIR.sub(_redact_form, text)
+    text = redact_colon_values(text)
+    text = _XML_ELEMENT.sub(_redact_xml, text)
     return text
 
 

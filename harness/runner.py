@@ -16,7 +16,7 @@ from typing import Any
 
 import httpx
 
-from harness import __version__, endpoints
+from harness import __version__, bounds, endpoints
 from harness.catalogue import for_role, load_catalogue, load_sides
 from harness.checks import REGISTRY
 from harness.checks.profile_checks import check_issued
@@ -101,8 +101,14 @@ def run_scenario(scenario: Scenario, ctx: RunContext, emit: Handler,
                 reason = endpoints.failure(ctx.trace, exc, scenario.id)  # names the URL; a dead one fails fast
                 rec.skip_remaining(scenario.checks, Verdict.INCONCLUSIVE, reason)
             except Exception as exc:  # the harness broke, or the SUT's answer broke it: never a PASS
-                reason = f"scenario aborted: {type(exc).__name__}: {exc}"
-                rec.skip_remaining(scenario.checks, Verdict.ERROR, reason)
+                from harness.sut_input import classify  # SUT data a parser refused: not the harness's fault
+
+                if classify(exc) is not None:
+                    reason = f"the SUT's answer broke the scenario: {type(exc).__name__}: {str(exc)[:300]}"
+                    rec.skip_remaining(scenario.checks, Verdict.INCONCLUSIVE, reason)
+                else:
+                    reason = f"scenario aborted: {type(exc).__name__}: {exc}"
+                    rec.skip_remaining(scenario.checks, Verdict.ERROR, reason)
     outcomes = tuple(o for _, o in rec.outcomes)
     for outcome in outcomes:
         emit(CheckFinished(outcome))
@@ -225,6 +231,14 @@ class RunSession:
         """Run the next scenario; a KeyboardInterrupt marks the run interrupted and propagates."""
         assert self._ctx is not None, "RunSession used outside its with block"
         index = len(self.results) + 1
+        limits = bounds.limits_of(self.trace)
+        if limits.run_deadline is None:  # the run's wall-time bound counts from its first scenario
+            assert self.profile is not None
+            limits = bounds.start_run(self.trace, self.profile.pixit, len(self.selected))
+        elif time.monotonic() >= limits.run_deadline:  # the rest is "not run: ... (run time bound N s)"
+            stop = KeyboardInterrupt(f"run time bound {limits.run_seconds:g} s")
+            self.interrupt(stop)
+            raise stop
         self.emit(ScenarioStarted(index, len(self.selected), scenario.id, scenario.title))
         t0 = time.monotonic()
         try:

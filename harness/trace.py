@@ -16,8 +16,19 @@ import httpx
 
 from harness.model import TraceEvent
 from harness.redact import redact, redact_headers
-from wire.cmp import CmpDecodeError, parse_message
+from harness.sut_input import JsonTooDeep, SutInputError, parse_json
+from wire.cmp import parse_message
 from wire.cmp.status import STATUS_NAMES, first_status
+
+TRACE_BODY_CHARS = 64 * 1024  # the trace (and so the report) keeps this much of any body
+
+
+def capped(text: str, limit: int = TRACE_BODY_CHARS) -> str:
+    """``text`` cut to ``limit`` characters, saying how much was not recorded (the report stays small)."""
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}\n[... {len(text[limit:].encode('utf-8', 'replace'))} bytes not recorded]"
+
 
 class Trace:
     def __init__(self) -> None:
@@ -69,7 +80,7 @@ class Trace:
                     summary=summary,
                     channel=channel,
                     headers=safe_headers,
-                    body_text=redact(body_text),
+                    body_text=capped(redact(body_text)),
                     step=self._step,
                     scenario=self._scenario,
                 )
@@ -109,8 +120,32 @@ def drop_private_keys(notation: str) -> str:
     return "\n".join(out)
 
 
+RAW_VIEW_CHARS = 4000  # a body that cannot be decoded for reading is shown raw, this long at most
+
+
+def raw_view(content_type: str, body: bytes, why: str = "") -> str:
+    """A body as raw text, truncated (never binary: it could be a DER private key or PKCS#12)."""
+    ctype = content_type.split(";")[0].strip().lower()
+    note = f"(not decoded: {why}) " if why else ""
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError:
+        return f"{note}({len(body)} bytes of {ctype or 'undeclared'} content, not valid UTF-8, not shown)"
+    if len(text) > RAW_VIEW_CHARS:
+        return f"{note}{text[:RAW_VIEW_CHARS]}... ({len(text) - RAW_VIEW_CHARS} more characters not shown)"
+    return f"{note}{text}" if note else text
+
+
 def decode_body(content_type: str, body: bytes) -> str:
-    """Human-readable view of a message body for the trace (redaction happens in record)."""
+    """Human-readable view of a message body for the trace (redaction happens in record). Never raises: a body
+    the decoders cannot handle (hostile DER, JSON nested too deep, ...) is shown as raw truncated text."""
+    try:
+        return _decode_body(content_type, body)
+    except Exception as exc:  # RecursionError, pyasn1, josepy ...: SUT input, never a harness crash
+        return raw_view(content_type, body, f"{type(exc).__name__}")
+
+
+def _decode_body(content_type: str, body: bytes) -> str:
     if not body:
         return ""
     ctype = content_type.split(";")[0].strip().lower()
@@ -122,9 +157,15 @@ def decode_body(content_type: str, body: bytes) -> str:
         return _jose_view(body)
     if ctype.endswith("json"):
         try:
-            return json.dumps(json.loads(body), indent=2, sort_keys=False)
-        except ValueError:
+            return json.dumps(parse_json(body, "body"), indent=2, sort_keys=False)
+        except JsonTooDeep as exc:
+            return raw_view(content_type, body, str(exc))
+        except SutInputError:
             pass
+    return _text_or_note(ctype, body)
+
+
+def _text_or_note(ctype: str, body: bytes) -> str:
     try:
         return body.decode("utf-8")
     except UnicodeDecodeError:  # never dump unknown binary: it could be a DER private key or PKCS#12
@@ -136,12 +177,13 @@ def _jose_view(body: bytes) -> str:
     import josepy as jose
 
     try:
-        jws = json.loads(body)
-        view = {"protected": json.loads(jose.b64decode(jws["protected"])),
-                "payload": json.loads(jose.b64decode(jws["payload"])) if jws.get("payload") else "(empty: POST-as-GET)",
+        jws = parse_json(body, "JWS")
+        view = {"protected": parse_json(jose.b64decode(jws["protected"]), "JWS protected header"),
+                "payload": parse_json(jose.b64decode(jws["payload"]), "JWS payload") if jws.get("payload")
+                else "(empty: POST-as-GET)",
                 "signature": f"({len(jose.b64decode(jws['signature']))} bytes)"}
-    except (ValueError, KeyError, TypeError):
-        return body.decode("utf-8", "replace")[:4000]
+    except (ValueError, KeyError, TypeError, AttributeError, SutInputError):
+        return body.decode("utf-8", "replace")[:RAW_VIEW_CHARS]
     return json.dumps(view, indent=2)
 
 
@@ -150,9 +192,9 @@ def cmp_summary(der: bytes) -> str:
 
     try:
         message = parse_message(der)
-    except CmpDecodeError:
+        status = first_status(message)
+    except Exception:  # CmpDecodeError, or anything else hostile DER provokes: a label never breaks the trace
         return "undecodable PKIMessage"
-    status = first_status(message)
     if status is None:
         return message.body_type
     code, fail_info, _ = status
@@ -177,7 +219,14 @@ def trace_hooks(trace: Trace, sender: str, receiver: str, channel: str) -> dict[
         request.extensions["nfvct_seq"] = seq
 
     def on_response(response: httpx.Response) -> None:
-        response.read()
+        try:
+            response.read()
+        except httpx.TransportError as exc:  # a bound (harness/bounds.py) or a dropped connection: say so, briefly
+            seq = trace.record(receiver, sender, "http-response",
+                               f"{response.status_code} {response.reason_phrase} · body not read: {type(exc).__name__}",
+                               channel=channel, headers=dict(response.headers), body_text=str(exc))
+            response.extensions["nfvct_seq"] = seq  # type: ignore[index]
+            raise
         summary = f"{response.status_code} {response.reason_phrase}"
         if response.headers.get("content-type", "").startswith("application/pkixcmp"):
             summary += f" · {cmp_summary(response.content)}"

@@ -29,6 +29,7 @@ from harness.model import (
     Verdict,
 )
 from harness.redact import redact, redact_headers
+from harness.sut_input import SutInputError, parse_json
 from reports.svg import sequence_svg
 from reports.text import (
     PROBLEM_VERDICTS,
@@ -88,8 +89,8 @@ def _pretty_body(text: str) -> str:
     stripped = clean.strip()
     if stripped[:1] in ("{", "[") and "\n" not in stripped:
         try:
-            clean = json.dumps(json.loads(stripped), indent=2, ensure_ascii=False)
-        except ValueError:
+            clean = json.dumps(parse_json(stripped, "body"), indent=2, ensure_ascii=False)
+        except SutInputError:  # not JSON, or nested too deep to re-indent: shown as it is
             pass
     return _clean(clean)
 
@@ -178,6 +179,17 @@ class _Page:
                             for c in judging) else ""
 
     def event(self, event: TraceEvent) -> dict[str, Any]:
+        """One trace event's view; an event that cannot be rendered says so instead of breaking the page."""
+        try:
+            return self._event(event)
+        except Exception as exc:  # hostile SUT content must never cost the report its index.html
+            why = f"could not render: {type(exc).__name__}: {str(exc)[:200]}"
+            return {"seq": event.seq, "at": iso(event.at), "time": event.at.strftime("%H:%M:%S.%f")[:-3],
+                    "sender": xml_safe(event.sender), "receiver": xml_safe(event.receiver), "kind": event.kind,
+                    "summary": _clean(why), "channel": xml_safe(event.channel), "headers": {},
+                    "body": _clean(why), "step": event.step}
+
+    def _event(self, event: TraceEvent) -> dict[str, Any]:
         return {
             "seq": event.seq,
             "at": iso(event.at),

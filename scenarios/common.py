@@ -13,6 +13,7 @@ from cryptography import x509
 from harness.context import IssuedCert, RunContext
 from harness.model import Verdict
 from harness.recorder import PreconditionFailed, Recorder
+from harness.sut_input import json_or_none
 from harness.checks.cmp_checks import describe_cmp, first_status
 from harness.checks.cmp_header_checks import HEADER_CHECKS
 from harness.checks.profile_checks import CHECKS as PER_CERTIFICATE
@@ -40,10 +41,7 @@ class Scenario:
 
 def json_body(response: httpx.Response) -> dict[str, Any]:
     """The response's JSON object, or {} when the body is not one."""
-    try:
-        body = response.json()
-    except ValueError:
-        return {}
+    body = json_or_none(response.content, "response body")  # too deep a nesting raises SutInputError
     return body if isinstance(body, dict) else {}
 
 
@@ -72,10 +70,7 @@ def register(ctx: RunContext, rec: Recorder, cert_type: str, *, step: str = "pre
     response = (client or ctx.vnfm).register(registration_body(cert_type, vnfci_id, data))
     if response.status_code not in (200, 201):
         raise PreconditionFailed(f"registration of {vnfci_id} failed: HTTP {response.status_code} {response.text[:200]}")
-    try:
-        body = response.json()
-    except ValueError:
-        body = None
+    body = json_or_none(response.content, "registration response body")
     if not isinstance(body, dict) or not body.get("id"):
         raise PreconditionFailed(f"registration of {vnfci_id} returned no SubjectInstance with an id")
     subject_id = str(body["id"])

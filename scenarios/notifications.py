@@ -16,6 +16,7 @@ from harness.checks.registry import Observation
 from harness.context import RunContext
 from harness.model import Verdict
 from harness.recorder import PreconditionFailed, Recorder
+from harness.sut_input import json_or_none
 from scenarios.common import Scenario, json_body, note_stimulus, probe_methods
 from scenarios.flows_notify import MANAGE_SUBSCRIPTIONS, SEND_NOTIFICATIONS
 from simulators.notify_endpoint import NotificationEndpoint, notification_endpoint
@@ -132,7 +133,8 @@ def _error_handling(ctx: RunContext, rec: Recorder, endpoint: NotificationEndpoi
     url = endpoint.configure("broken", test_status=404)
     refused = ctx.vnfm.request("POST", SUBS, json=subscription_request(url))
     listed = ctx.vnfm.request("GET", SUBS)
-    leaked = [i for i in (listed.json() if listed.status_code == 200 else []) if isinstance(i, dict)
+    listing = json_or_none(listed.content, "subscription list") if listed.status_code == 200 else None
+    leaked = [i for i in (listing if isinstance(listing, list) else []) if isinstance(i, dict)
               and i.get("callbackUri") == url]
     tests = [r.seq for r in endpoint.received("broken", "GET")]
     rec.check("cns-endpoint-test-failed-422", Observation(response=refused, facts={

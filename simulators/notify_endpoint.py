@@ -5,11 +5,13 @@ creates, so every request is attributable to its subscription whatever the SUT w
 body. GET is the endpoint test (204, or a configured failure status), POST a notification (204,
 or a configured number of failures first, to observe redelivery); other methods get 405 as
 7.5.5.3.3-5 require of the VNFM. Everything received is recorded with its arrival time and
-goes into the run's trace as CMF -> VNFM.
+goes into the run's trace as CMF -> VNFM. Hostile input is bounded: a body over 1 MiB gets 413 (not read
+further), one that does not arrive within 5 s gets 408, each recorded in one line.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 import threading
 import time
@@ -20,7 +22,7 @@ from typing import Any
 
 from cryptography import x509
 from starlette.applications import Starlette
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 from starlette.routing import Route
 
@@ -29,6 +31,8 @@ from harness.listeners import Listener, listen
 from wire.serve import TlsFiles
 
 CHANNEL = "Cm-Vnfm Notify / HTTPS"
+MAX_BODY = 1024 * 1024  # a notification is a few KB: beyond this, 413 without reading the rest
+BODY_SECONDS = 5.0  # a request body must arrive within this (slow POSTs get 408)
 
 
 @dataclass(frozen=True)
@@ -56,6 +60,8 @@ class NotificationEndpoint:
     _received: list[Received] = field(default_factory=list)
     _modes: dict[str, _Mode] = field(default_factory=dict)
     _cond: threading.Condition = field(default_factory=threading.Condition)
+    max_body: int = MAX_BODY
+    body_seconds: float = BODY_SECONDS
 
     def url(self, name: str) -> str:
         return f"{self.base_url}/notify/{name}"
@@ -69,9 +75,47 @@ class NotificationEndpoint:
         return Starlette(routes=[Route("/notify/{name}", self._handle,
                                        methods=["GET", "POST", "PUT", "PATCH", "DELETE"])])
 
+    async def _body(self, request: Request) -> tuple[bytes, int]:
+        """The request body, or (what came, status) when it is refused: 413 over ``max_body`` (announced or sent;
+        the rest is not read), 408 when it does not arrive within ``body_seconds``, 400 when the client left."""
+        announced = request.headers.get("content-length", "")
+        if announced.isdigit() and int(announced) > self.max_body:
+            return b"", 413
+        parts: list[bytes] = []
+        size = 0
+
+        async def read() -> int:
+            nonlocal size
+            async for chunk in request.stream():
+                size += len(chunk)
+                if size > self.max_body:
+                    return 413
+                parts.append(chunk)
+            return 0
+
+        try:
+            status = await asyncio.wait_for(read(), self.body_seconds)
+        except TimeoutError:
+            status = 408
+        except ClientDisconnect:
+            status = 400
+        return b"".join(parts), status
+
+    def _refuse(self, request: Request, raw: bytes, status: int) -> Response:
+        why = {413: f"body over {self.max_body} bytes, not read further",
+               408: f"body not complete within {self.body_seconds:g} s",
+               400: "the client left before the body was complete"}[status]
+        self.trace.record("CMF", "VNFM", "http-request", f"{request.method} {request.url.path} · refused: {why}",
+                          channel=CHANNEL, headers=dict(request.headers),
+                          body_text=f"({len(raw)} bytes received before the refusal, not recorded)")
+        self.trace.record("VNFM", "CMF", "http-response", str(status), channel=CHANNEL)
+        return Response(status_code=status, headers={"Connection": "close"})
+
     async def _handle(self, request: Request) -> Response:
         name = request.path_params["name"]
-        raw = await request.body()
+        raw, refused = await self._body(request)
+        if refused:
+            return self._refuse(request, raw, refused)
         der = getattr(request.state, "tls_client_cert", None)
         client = x509.load_der_x509_certificate(der).subject.rfc4514_string() if der else ""
         seq = self.trace.record("CMF", "VNFM", "http-request", f"{request.method} {request.url.path}",

@@ -15,6 +15,7 @@ import httpx
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 
+from harness.bounds import bounded
 from harness.endpoints import guarded
 from harness.profile import URL_NAMES, Identity
 from harness.trace import Trace, trace_hooks
@@ -80,6 +81,7 @@ class VnfmClient:
         self.http = httpx.Client(
             verify=context,
             timeout=timeout,
+            transport=bounded(trace, context),  # per-exchange deadline and body size (harness/bounds.py)
             event_hooks=guarded(trace, trace_hooks(trace, name, "CMF", CM_VNFM)),  # fail-fast on a dead endpoint
         )
 

@@ -23,6 +23,7 @@ from harness.checks.registry import Observation, Result, check, inconclusive, ve
 from harness.context import IssuedCert, RunContext
 from harness.model import Verdict
 from harness.recorder import Recorder
+from harness.sut_input import SutInputError, checked_certificate, load_certificate
 from harness.plaintext import plain
 
 SCOPE = "IFA026 C.6 is an informative example profile; the harness uses it as its default (pixit.cert_profile)"
@@ -207,9 +208,8 @@ def _ca_issuers(ctx: RunContext, cert: x509.Certificate) -> x509.Certificate | N
                 continue
             with httpx.Client(verify=_trust(ctx), timeout=ctx.profile.pixit.timeout) as client:
                 body = client.get(url).content[:65536]
-            issuer = (x509.load_pem_x509_certificate(body) if body.lstrip().startswith(b"-----")
-                      else x509.load_der_x509_certificate(body))
-        except (httpx.HTTPError, ValueError, ssl.SSLError):
+            issuer = load_certificate(body, f"the issuer certificate at {url}")
+        except (httpx.HTTPError, ValueError, ssl.SSLError, SutInputError):
             continue
         if issuer.subject == cert.issuer:
             return issuer
@@ -231,6 +231,15 @@ def check_issued(ctx: RunContext, rec: Recorder, issued: Sequence[IssuedCert]) -
         rec.skip_remaining(CHECKS, Verdict.ERROR, f"certificate profile not loadable: {exc}")
         return
     for number, item in enumerate(issued, 1):
+        label = certificate_label(number, item)
+        try:
+            checked_certificate(item.cert, f"the SUT's {label}")
+        except SutInputError as exc:  # e.g. a duplicated extension: every profile check of it FAILs (RFC 5280)
+            for name in CHECKS:
+                rec.record(name, Result(Verdict.FAIL, "a certificate conforming to RFC 5280", str(exc), exc.violation),
+                           seqs=item.seqs,
+                           instance=label)
+            continue
         issuer = _issuer(ctx, item)
         findings = lint.lint(item.cert) + (lint.lint_chain(issuer, item.cert) if issuer is not None else ())
         facts = {"cert": item.cert, "cert_type": item.cert_type, "profile": profile, "issuer": issuer,

@@ -17,6 +17,7 @@ from harness.checks.registry import (
     passed,
     verdict_of,
 )
+from harness.sut_input import json_or_none
 from wire import sol013
 from harness.plaintext import plain
 
@@ -24,10 +25,7 @@ from harness.plaintext import plain
 def _json(response: httpx.Response | None) -> Any:
     if response is None:
         return None
-    try:
-        return response.json()
-    except ValueError:
-        return None
+    return json_or_none(response.content, "response body")  # too deep a nesting: FAIL via SutInputError
 
 
 def subject_instance_problems(body: Any) -> list[str]:

@@ -14,6 +14,7 @@ import josepy as jose
 from acme import jws as acme_jws
 from acme import messages
 
+from harness.bounds import bounded
 from harness.endpoints import guarded
 from harness.trace import Trace, trace_hooks
 
@@ -64,7 +65,7 @@ class AcmeClient:
                  receiver: str = "CMF") -> None:
         self.name, self.directory_url, self.trace = name, directory_url, trace
         context = ssl.create_default_context(cafile=server_ca)
-        self.http = httpx.Client(verify=context, timeout=timeout,
+        self.http = httpx.Client(verify=context, timeout=timeout, transport=bounded(trace, context),
                                  event_hooks=guarded(trace, trace_hooks(trace, name, receiver, CM_MANO)))
         self._directory: dict[str, Any] | None = None
         self._nonce: str | None = None
