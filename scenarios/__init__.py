@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from scenarios import cmp_only, delegation, direct, installation, mano, notifications, operations, sm
+from scenarios import cmp_only, cmp_rules, delegation, direct, installation, mano, notifications, operations, sm
 from scenarios.common import Scenario
 
 
 def all_scenarios() -> list[Scenario]:
-    return (delegation.scenarios() + operations.scenarios() + notifications.scenarios() + cmp_only.scenarios()
+    return (delegation.scenarios() + operations.scenarios() + cmp_rules.scenarios() + notifications.scenarios() + cmp_only.scenarios()
             + installation.scenarios() + mano.scenarios() + direct.scenarios())
 
 

@@ -29,6 +29,25 @@ S = [
     ("RFC9483:3.6.4:unsupported-body", "RFC9483", "3.6.4",
      "A request with a body type the PKI management entity does not support at this endpoint is answered with a "
      "CMP error message (failInfo badRequest), not processed."),
+    ("RFC9483:3.1:pvno", "RFC9483", "3.1",
+     "pvno is 2 (cmp2000), or 3 (cmp2021) only where hashAlg or EnvelopedData need it; a receiver answers a "
+     "version it does not support with an error message carrying failInfo unsupportedVersion (RFC 9810 clause 7)."),
+    ("RFC9483:3.1:sender", "RFC9483", "3.1",
+     "With signature-based protection the sender field is the subject of the CMP protection certificate; a "
+     "message whose sender differs is refused (RFC 9483 3.5, failInfo badMessageCheck)."),
+    ("RFC9483:3.1:senderKID", "RFC9483", "3.1",
+     "With signature-based protection senderKID is the SubjectKeyIdentifier of the CMP protection certificate "
+     "(the field itself is recommended); a message whose senderKID names another key is refused."),
+    ("RFC9483:3.1:recipNonce", "RFC9483", "3.1",
+     "recipNonce is absent in the first message of a PKI management operation and echoes the peer's last "
+     "senderNonce in every later one; a first message carrying one is refused (failInfo badRecipientNonce)."),
+    ("RFC9483:3.1:messageTime", "RFC9483", "3.1",
+     "messageTime should be present; whether a request with a missing or distant messageTime is accepted is "
+     "local policy, and a refusal for it carries failInfo badTime (RFC 9810 5.2.3)."),
+    ("RFC9483:4.1.1:certconf-content", "RFC9483", "4.1.1",
+     "certConf holds exactly one CertStatus whose certReqId is that of the CertResponse, whose certHash uses the "
+     "certificate's signature hash (or hashAlg, cmp2021), and whose statusInfo has no failInfo when accepted; "
+     "other content is refused, not confirmed."),
     ("RFC8555:6.4:url", "RFC8555", "6.4",
      "The JWS protected header carries a url equal to the URL the request was sent to; the server rejects a "
      "mismatch as unauthorized."),

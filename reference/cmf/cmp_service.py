@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from datetime import timezone
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from cryptography import x509
@@ -21,6 +21,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from wire import cmp, sol013
+from wire.cmp.header import subject_key_id
 from wire.credentials import new_key
 from reference.cmf.ca_client import CaClient, CaError, CaIssued
 from reference.cmf.config import URL_NAME, RefCmfConfig
@@ -30,6 +31,8 @@ from wire.x509util import PathError, build_path, san_strings, subject_matches
 
 PKIXCMP = "application/pkixcmp"
 SEEN_NONCES = 100_000
+MESSAGE_TIME_TOLERANCE = timedelta(hours=1)  # local policy for messageTime (RFC 9810 5.2.3 badTime)
+SUPPORTED_PVNO = (cmp.PVNO_CMP2000, cmp.PVNO_CMP2021)
 _PEM = Encoding.PEM
 _DER = Encoding.DER
 CERT_TYPE_URN = {"VNFCI_certificate": cmp.CERT_TYPE_VNFC, "VNF_OAM_certificate": cmp.CERT_TYPE_VNFOAM}
@@ -65,6 +68,7 @@ class CmpService:
         self._wrong_key = new_key()  # for the bad-response-protection fault
         self._seen_nonces: dict[bytes, None] = {}  # insertion-ordered, bounded: replay detection
         self._last_nonce: dict[bytes, bytes] = {}  # transactionID -> senderNonce of our last response
+        self._issued: dict[bytes, bytes] = {}  # transactionID -> DER of the certificate awaiting certConf
 
     def routes(self) -> list[Route]:
         base = self.config.cmp_base
@@ -133,10 +137,20 @@ class CmpService:
                                           status_string=reject.text, **self._signer()), 200, view)
 
     def _check_header(self, view: cmp.PkiMessageView) -> None:
-        """RFC 9483 3.1 header rules a receiver can enforce: 128-bit IDs, our name or NULL-DN, no replay."""
-        for label, value in (("transactionID", view.transaction_id), ("senderNonce", view.sender_nonce)):
+        """RFC 9483 3.1 header rules a receiver can enforce: pvno, 128-bit IDs, our name or NULL-DN,
+        messageTime within local policy, no replay."""
+        if view.pvno not in SUPPORTED_PVNO and not self.config.has("accept-any-pvno"):
+            raise Reject("unsupportedVersion", f"pvno {view.pvno} is not supported (2 or 3)")
+        if view.message_time is not None:
+            skew = abs(datetime.now(timezone.utc) - view.message_time.astimezone(timezone.utc))
+            if skew > MESSAGE_TIME_TOLERANCE:
+                bit = "badRequest" if self.config.has("messagetime-wrong-failinfo") else "badTime"
+                raise Reject(bit, f"messageTime is {skew} off the local time (tolerance {MESSAGE_TIME_TOLERANCE})")
+        # failInfo as RFC 9810 5.2.3 names it: a bad senderNonce is badSenderNonce, a malformed ID badDataFormat
+        for label, value, bit in (("transactionID", view.transaction_id, "badDataFormat"),
+                                  ("senderNonce", view.sender_nonce, "badSenderNonce")):
             if value is None or len(value) != 16:
-                raise Reject("badRequest", f"{label} must be 128 bits, got {len(value or b'') * 8}")
+                raise Reject(bit, f"{label} must be 128 bits, got {len(value or b'') * 8}")
         if view.recipient is not None and view.recipient.rdns and view.recipient != self.config.signer.cert.subject:
             raise Reject("wrongAuthority", f"recipient '{view.recipient.rfc4514_string()}' is not this CMF")
         if view.sender_nonce in self._seen_nonces:
@@ -156,6 +170,12 @@ class CmpService:
             build_path(signer, view.extra_certs, self.config.client_trust)
         except PathError as exc:
             raise Reject("signerNotTrusted", f"protection certificate not trusted: {exc}") from exc
+        # after path validation: a trusted certificate parses (an untrusted one may not)
+        if view.sender != signer.subject and not self.config.has("skip-sender-check"):
+            raise Reject("badMessageCheck", "sender is not the subject of the CMP protection certificate")
+        ski = subject_key_id(signer)
+        if ski is not None and view.sender_kid != ski and not self.config.has("skip-senderkid-check"):
+            raise Reject("badMessageCheck", "senderKID is not the SubjectKeyIdentifier of the protection certificate")
         self._check_header(view)  # after authentication: unauthenticated junk cannot fill the nonce cache
         return signer.subject.rfc4514_string()
 
@@ -179,6 +199,33 @@ class CmpService:
         except Reject as reject:
             return self._error(view, reject)
 
+    def _first_message(self, view: cmp.PkiMessageView) -> None:
+        """RFC 9483 3.1: recipNonce is absent in the first message of a PKI management operation."""
+        if view.recip_nonce is not None and not self.config.has("accept-first-recipnonce"):
+            raise Reject("badRecipientNonce", "recipNonce present in the first message of a transaction")
+
+    def _check_cert_status(self, view: cmp.PkiMessageView) -> None:
+        """RFC 9483 4.1.1 certConf content: one CertStatus, our certReqId, no failInfo with "accepted",
+        certHash over the delivered certificate with its signature's hash (or hashAlg)."""
+        if self.config.has("certconf-content-unchecked"):
+            return
+        if len(view.cert_confirms) != 1:
+            raise Reject("badRequest", f"certConf must hold exactly one CertStatus, got {len(view.cert_confirms)}")
+        status = view.cert_confirms[0]
+        if status.cert_req_id != 0:  # the certReqId of our cp (SOL023 table 5.5.3.2-1)
+            raise Reject("badRequest", f"certReqId {status.cert_req_id} matches no CertResponse of this transaction")
+        if status.status is not None and status.status.status == 0 and status.status.fail_info:
+            raise Reject("badRequest", "failInfo present although the status is accepted")
+        der = self._issued.get(view.transaction_id or b"")
+        if der is not None:
+            cert = x509.load_der_x509_certificate(der)
+            try:
+                expected = cmp.cert_hash(cert, status.hash_alg)
+            except ValueError as exc:
+                raise Reject("badAlg", f"certConf hashAlg not supported: {exc}") from exc
+            if status.cert_hash != expected:
+                raise Reject("badRequest", "certHash does not match the delivered certificate")
+
     def _cert_conf(self, view: cmp.PkiMessageView, owner: str) -> Response:
         if self.config.has("certconf-error"):
             raise Reject("systemFailure", "certConf processing failed")
@@ -186,10 +233,13 @@ class CmpService:
         if txn is None or txn[0] != owner or txn[1] != "awaiting-confirmation":
             raise Reject("badRequest", "certConf outside a transaction awaiting confirmation")
         self._check_recip_nonce(view)
+        self._check_cert_status(view)
+        self._issued.pop(view.transaction_id or b"", None)
         self.store.put_transaction(view.transaction_id or b"", owner, "confirmed", 0, txn[3])
         return self._send(cmp.build_pki_conf(request=view, **self._signer()), 200, view)
 
     async def _p10cr(self, view: cmp.PkiMessageView, owner: str, cert_type: str) -> Response:
+        self._first_message(view)
         info = dict(view.general_info)
         announced = info.get(cmp.CERT_TYPE)
         if announced is not None and announced != CERT_TYPE_URN[cert_type]:
@@ -203,7 +253,9 @@ class CmpService:
             csr = x509.load_der_x509_csr(view.csr_der or b"")
             csr.public_key()
             valid_pop = csr.is_signature_valid
-        except (ValueError, UnsupportedAlgorithm) as exc:
+        except UnsupportedAlgorithm as exc:  # RFC 9810 5.2.3 badAlg: unrecognized or unsupported algorithm
+            raise Reject("badAlg", f"the CSR's key or signature algorithm is not supported: {exc}") from exc
+        except ValueError as exc:
             raise Reject("badDataFormat", f"p10cr does not hold a usable PKCS#10 request: {exc}") from exc
         req = self._validate(view, owner, cert_type, csr, info, valid_pop)
         if cert_type in self.config.deferred_types:
@@ -310,6 +362,10 @@ class CmpService:
         grant = req.implicit_confirm or self.config.has("implicit-confirm-always")
         state = "confirmed" if grant else "awaiting-confirmation"
         self.store.put_transaction(view.transaction_id or b"", req.owner, state, 0, req.__dict__)
+        if not grant:
+            self._issued[view.transaction_id or b""] = issued.cert.public_bytes(_DER)
+            while len(self._issued) > SEEN_NONCES:
+                self._issued.pop(next(iter(self._issued)))
         send_chain = (req.chain_requested or self.config.has("chain-always")) and not self.config.has("no-chain")
         signer = self._signer()
         extra = tuple(signer.pop("extra_certs"))
@@ -349,6 +405,7 @@ class CmpService:
             owner = self._authenticate(view)
             if view.body_type != "rr":
                 raise Reject("badRequest", f"body type {view.body_type} is not supported on revocation")
+            self._first_message(view)
             if len(view.rev_details) != 1:
                 raise Reject("badRequest", f"exactly one RevDetails expected, got {len(view.rev_details)}")
             detail = view.rev_details[0]

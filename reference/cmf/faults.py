@@ -117,7 +117,7 @@ _CORE: tuple[Fault, ...] = (
     Fault("stale-sender-nonce", ("SOL023:5.5.2.3:sender-nonce",),
           "Uses the same senderNonce in every CMP response."),
     Fault("generic-failinfo", ("RFC9810:5.2.3:badPOP", "RFC9810:5.2.3:notAuthorized",
-                                "RFC9810:5.2.3:badMessageCheck"),
+                                "RFC9810:5.2.3:badMessageCheck", "RFC9483:3.1:pvno", "RFC9483:3.1:messageTime"),
           "Every CMP rejection carries failInfo badRequest, whatever the reason."),
     Fault("malformed-500", ("RFC9483:3.5:malformed",), "Answers bytes that are not a PKIMessage with HTTP 500."),
     Fault("unsupported-body-pkiconf", ("RFC9483:3.6.4:unsupported-body",),
@@ -139,6 +139,20 @@ _CORE: tuple[Fault, ...] = (
           "Answers rr with an accepted rp but never revokes the certificate."),
     Fault("skip-revoke-delegate-check", ("IFA033:11.2.1:revoke-delegate",),
           "Revokes a certificate on request of a VNFM that is not the VNFCI's delegate."),
+    # RFC 9483 / RFC 9810 request rules (scenario RFC9483-3.1[request-rules])
+    Fault("accept-any-pvno", ("RFC9483:3.1:pvno",), "Accepts requests with any pvno (e.g. 1) instead of "
+          "answering unsupportedVersion."),
+    Fault("skip-sender-check", ("RFC9483:3.1:sender",),
+          "Accepts signature-protected requests whose sender is not the protection certificate's subject."),
+    Fault("skip-senderkid-check", ("RFC9483:3.1:senderKID",),
+          "Accepts signature-protected requests whose senderKID is wrong or missing."),
+    Fault("accept-first-recipnonce", ("RFC9483:3.1:recipNonce",),
+          "Accepts a p10cr or rr (the first message of a transaction) that carries a recipNonce."),
+    Fault("messagetime-wrong-failinfo", ("RFC9483:3.1:messageTime",),
+          "Refuses a messageTime outside its tolerance with failInfo badRequest instead of badTime."),
+    Fault("certconf-content-unchecked", ("RFC9483:4.1.1:certconf-content",),
+          "Confirms any certConf of the transaction: two CertStatus, an unknown certReqId, failInfo with "
+          "status accepted, or a certHash made with another algorithm all get pkiConf."),
 )
 
 # Per topic: the Certificate Notification interface, ACME and direct mode. The faults of the harness's own

@@ -100,6 +100,8 @@ class HeaderFields:
     mac: MacProtection | None = None
     # senderKID override (e.g. the shared-secret reference); default: signer_cert's SKI.
     sender_kid: bytes | None = None
+    # header fields left out on purpose (negative tests): "messageTime", "senderKID"
+    omit: frozenset[str] = frozenset()
 
 
 def _set_party(general_name: univ.Choice, party: Party) -> None:
@@ -125,7 +127,8 @@ def _header_and_mac_key(fields: HeaderFields) -> tuple[rfc9810.PKIHeader, bytes 
     header["pvno"] = fields.pvno
     _set_party(header["sender"], fields.sender)
     _set_party(header["recipient"], fields.recipient)
-    header["messageTime"] = header["messageTime"].clone(generalized_time(fields.message_time))
+    if "messageTime" not in fields.omit:
+        header["messageTime"] = header["messageTime"].clone(generalized_time(fields.message_time))
     if fields.mac is not None:
         oid, params, mac_key = mac_protection_alg(fields.mac)
         alg = header["protectionAlg"]
@@ -137,7 +140,9 @@ def _header_and_mac_key(fields: HeaderFields) -> tuple[rfc9810.PKIHeader, bytes 
         alg["algorithm"] = univ.ObjectIdentifier(oid)
         if oid == SHA256_WITH_RSA:  # RFC 4055: parameters NULL
             alg["parameters"] = univ.Any(der_encode(univ.Null("")))
-    if fields.sender_kid is not None:
+    if "senderKID" in fields.omit:
+        pass
+    elif fields.sender_kid is not None:
         _octets(header, "senderKID", fields.sender_kid)
     elif fields.signer_cert is not None and fields.mac is None:
         kid = subject_key_id(fields.signer_cert)

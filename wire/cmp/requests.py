@@ -11,7 +11,8 @@ Common keyword arguments of every builder:
 * ``implicit_confirm``: add id-it-implicitConfirm (NULL) to generalInfo,
 * ``transaction_id`` / ``sender_nonce`` / ``recip_nonce``: fresh 16 random bytes for the first
   two when not given; ``message_time`` (aware, default now), ``pvno`` (default 2),
-  ``info_type_overrides`` (URN -> OID).
+  ``info_type_overrides`` (URN -> OID); ``header_omit`` (p10cr, certConf): header fields to
+  leave out for negative tests ("messageTime", "senderKID").
 """
 
 from __future__ import annotations
@@ -51,6 +52,7 @@ def _fields(
     mac: MacProtection | None = None,
     sender_kid: bytes | None = None,
     default_pvno: int = PVNO_CMP2000,
+    omit: Sequence[str] = (),
 ) -> HeaderFields:
     return HeaderFields(
         sender=sender,
@@ -68,6 +70,7 @@ def _fields(
         extra_certs=tuple(extra_certs),
         mac=mac,
         sender_kid=sender_kid,
+        omit=frozenset(omit),
     )
 
 
@@ -91,6 +94,7 @@ def build_p10cr(
     mac_alg: MacAlg = "pbm",
     mac_iterations: int = 10_000,
     sender_kid: bytes | None = None,
+    header_omit: Sequence[str] = (),
 ) -> bytes:
     """A p10cr (PKCS#10 certification request, RFC 9483 4.1.4) carrying ``csr_der`` as is."""
     csr, rest = der_decode(csr_der, asn1Spec=rfc6402.CertificationRequest())
@@ -107,6 +111,7 @@ def build_p10cr(
             transaction_id=transaction_id, sender_nonce=sender_nonce, recip_nonce=recip_nonce,
             message_time=message_time, pvno=pvno, info_type_overrides=info_type_overrides,
             mac=mac_protection(mac_secret, mac_alg, mac_iterations), sender_kid=sender_kid,
+            omit=header_omit,
         ),
         body,
     )
@@ -227,13 +232,18 @@ def build_cert_conf(
     mac_alg: MacAlg = "pbm",
     mac_iterations: int = 10_000,
     sender_kid: bytes | None = None,
+    header_omit: Sequence[str] = (),
+    copies: int = 1,
+    cert_hash_value: bytes | None = None,
 ) -> bytes:
     """A certConf (RFC 9483 4.1.1) confirming ``cert``.
 
     certHash uses the hash of the certificate's signature algorithm (SHA-256 for
     ecdsa-with-SHA256 certificates). A different ``hash_alg`` is sent in hashAlg, which needs
     pvno 3 (cmp2021, RFC 9810 5.3.18). ``status`` (default: omitted = accepted) adds
-    statusInfo, e.g. 2 with ``fail_info`` to reject the certificate.
+    statusInfo, e.g. 2 with ``fail_info`` to reject the certificate. Negative-test options:
+    ``copies`` repeats the CertStatus, ``cert_hash_value`` replaces the certHash (e.g. a digest
+    with another algorithm and no hashAlg).
     """
     natural = cert_hash_alg(cert)
     needs_hash_alg = hash_alg is not None and (
@@ -242,13 +252,14 @@ def build_cert_conf(
     body = rfc9810.PKIBody()
     confirm = body["certConf"]
     cert_status = confirm.componentType.clone()
-    cert_status["certHash"] = cert_hash(cert, hash_alg or natural)
+    cert_status["certHash"] = cert_hash_value if cert_hash_value is not None else cert_hash(cert, hash_alg or natural)
     cert_status["certReqId"] = cert_req_id
     if status is not None:
         fill_status_info(cert_status["statusInfo"], status, fail_info, status_string)
     if needs_hash_alg and hash_alg is not None:
         cert_status["hashAlg"]["algorithm"] = univ.ObjectIdentifier(hash_oid(hash_alg))
-    confirm.append(cert_status)
+    for _ in range(copies):
+        confirm.append(cert_status)
     return finish_message(
         _fields(
             sender=sender, recipient=recipient, signer_key=signer_key, signer_cert=signer_cert,
@@ -256,7 +267,7 @@ def build_cert_conf(
             transaction_id=transaction_id, sender_nonce=sender_nonce, recip_nonce=recip_nonce,
             message_time=message_time, pvno=pvno, info_type_overrides=info_type_overrides,
             mac=mac_protection(mac_secret, mac_alg, mac_iterations), sender_kid=sender_kid,
-            default_pvno=PVNO_CMP2021 if needs_hash_alg else PVNO_CMP2000,
+            default_pvno=PVNO_CMP2021 if needs_hash_alg else PVNO_CMP2000, omit=header_omit,
         ),
         body,
     )
