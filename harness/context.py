@@ -11,6 +11,8 @@ from typing import Any
 import httpx
 from cryptography import x509
 
+from harness.bounds import bounded
+from harness.endpoints import guarded
 from harness.listeners import Listener
 from harness.profile import Profile
 from harness.trace import Trace
@@ -79,7 +81,9 @@ class RunContext:
         seq = self.trace.record("Consumer (no certificate)", "CMF", "http-request", f"GET {path}",
                                 channel="HTTPS without client certificate")
         try:
-            with httpx.Client(verify=context, timeout=self.profile.pixit.timeout) as client:
+            with httpx.Client(verify=context, timeout=self.profile.pixit.timeout,
+                              transport=bounded(self.trace, context),
+                              event_hooks=guarded(self.trace, {})) as client:  # bounded, profile hosts only
                 response = client.get(url)
         except (httpx.TimeoutException, httpx.ConnectError) as exc:
             if isinstance(exc, httpx.ConnectError) and _tls_failure(exc):

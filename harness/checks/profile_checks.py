@@ -19,6 +19,7 @@ from cryptography import x509
 from cryptography.x509.oid import AuthorityInformationAccessOID, ExtendedKeyUsageOID
 
 from harness import lint
+from harness.bounds import bounded
 from harness.checks.registry import Observation, Result, check, inconclusive, verdict_of
 from harness.context import IssuedCert, RunContext
 from harness.model import Verdict
@@ -206,7 +207,9 @@ def _ca_issuers(ctx: RunContext, cert: x509.Certificate) -> x509.Certificate | N
         try:
             if httpx.URL(url).host not in hosts:
                 continue
-            with httpx.Client(verify=_trust(ctx), timeout=ctx.profile.pixit.timeout) as client:
+            trust = _trust(ctx)
+            with httpx.Client(verify=trust, timeout=ctx.profile.pixit.timeout,
+                              transport=bounded(ctx.trace, trust)) as client:  # the SUT's bytes, bounded
                 body = client.get(url).content[:65536]
             issuer = load_certificate(body, f"the issuer certificate at {url}")
         except (httpx.HTTPError, ValueError, ssl.SSLError, SutInputError):

@@ -28,6 +28,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from harness.bounds import bounded
 from harness.trace import Trace, trace_hooks
 from simulators.direct.inventory import Inventory, OpOcc
 from wire.sol013.problems import method_not_allowed, not_found, problem, to_response
@@ -186,7 +187,7 @@ class VnfmLcm:
         return context
 
     def _client(self) -> httpx.Client:
-        return httpx.Client(verify=self._tls, timeout=self.timeout,
+        return httpx.Client(verify=self._tls, timeout=self.timeout, transport=bounded(self.trace, self._tls),
                             event_hooks=trace_hooks(self.trace, "VNFM", "CMF", CHANNEL))
 
     async def _test_endpoint(self, url: str) -> int | None:
