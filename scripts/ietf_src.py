@@ -36,14 +36,16 @@ S = [
      "With signature-based protection the sender field is the subject of the CMP protection certificate; a "
      "message whose sender differs is refused (RFC 9483 3.5, failInfo badMessageCheck)."),
     ("RFC9483:3.1:senderKID", "RFC9483", "3.1",
-     "With signature-based protection senderKID is the SubjectKeyIdentifier of the CMP protection certificate "
-     "(the field itself is recommended); a message whose senderKID names another key is refused."),
+     "senderKID is recommended; with signature-based protection the sender uses it, carrying the "
+     "SubjectKeyIdentifier of the CMP protection certificate where that has one; a message whose senderKID names "
+     "another key is refused."),
     ("RFC9483:3.1:recipNonce", "RFC9483", "3.1",
      "recipNonce is absent in the first message of a PKI management operation and echoes the peer's last "
      "senderNonce in every later one; a first message carrying one is refused (failInfo badRecipientNonce)."),
     ("RFC9483:3.1:messageTime", "RFC9483", "3.1",
-     "messageTime should be present; whether a request with a missing or distant messageTime is accepted is "
-     "local policy, and a refusal for it carries failInfo badTime (RFC 9810 5.2.3)."),
+     "messageTime is recommended and, when present, is the time the message was produced; whether a request with "
+     "a missing or distant messageTime is accepted is local policy, and a refusal for it carries failInfo badTime "
+     "(RFC 9810 5.2.3)."),
     ("RFC9483:4.1.1:certconf-content", "RFC9483", "4.1.1",
      "certConf holds exactly one CertStatus whose certReqId is that of the CertResponse, whose certHash uses the "
      "certificate's signature hash (or hashAlg, cmp2021), and whose statusInfo has no failInfo when accepted; "

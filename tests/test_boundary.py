@@ -12,7 +12,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 PROJECT = ("harness", "simulators", "scenarios", "reports", "reference", "wire")
-CORE = ("harness.model", "harness.trace", "harness.redact", "harness.checks.registry")
+# harness.sut_input: the bounded parsers of SUT data the trace and the checks share (imports only the model)
+CORE = ("harness.model", "harness.trace", "harness.redact", "harness.checks.registry", "harness.sut_input")
 MAY_START_REFERENCES = ("harness.roles.cmf", "harness.roles.sm", "harness.faults", "harness.cli")
 
 

@@ -4,10 +4,11 @@ Every probe is a request that differs from a legitimate one in one field only; t
 (scenarios/cmp_rules.py) sends the legitimate one too, as the control: without an accepted
 control a refusal proves nothing and the verdict is INCONCLUSIVE, never PASS.
 
-The RFC texts are not shipped with the project (harness/data/ietf.json holds our summaries);
-the sentences quoted in the docstrings below are RFC 9483 / RFC 9810 as we read them, to be
-re-checked against the published RFCs. Where the RFC says SHOULD or leaves the choice to local
-policy, the check does not FAIL the SUT for the choice (see each check's scope).
+The RFC texts are not shipped with the project (harness/data/ietf.json holds our summaries).
+Wording in double quotes below is RFC text as found in a second source; wording marked
+"(paraphrase, unverified)" has NOT yet been compared with the published RFC text and must be
+before it is relied on. Where the RFC says SHOULD or leaves the choice to local policy, the
+check does not FAIL the SUT for the choice (see each check's scope).
 """
 
 from __future__ import annotations
@@ -39,9 +40,10 @@ def _rejected(obs: Observation, what: str, bit: str, *, require_bit: bool) -> Re
 def pvno_unsupported_rejected(obs: Observation) -> Result:
     """A request with an unsupported pvno (1) is refused with failInfo unsupportedVersion.
 
-    RFC 9483 3.1, pvno: "MUST be 2 to indicate CMP v2 in all other cases" (3 only for hashAlg /
-    EnvelopedData). RFC 9810 clause 7: a server receiving "a message with a version higher or lower
-    than it supports ... MUST send back an ErrorMsg with the unsupportedVersion bit set".
+    RFC 9483 3.1, pvno (paraphrase, unverified): 3 where EnvelopedData or hashAlg need it,
+    otherwise 2. RFC 9810 clause 7 (paraphrase of the RFC 4210 clause-7 text it carries over,
+    unverified): a server that gets a version higher or lower than it supports MUST answer with
+    an ErrorMsg whose failInfo has the unsupportedVersion bit set.
     """
     return _rejected(obs, "p10cr with pvno 1", "unsupportedVersion", require_bit=True)
 
@@ -52,10 +54,11 @@ def pvno_unsupported_rejected(obs: Observation) -> Result:
 def sender_protection_cert(obs: Observation) -> Result:
     """A signature-protected request whose sender is not the protection certificate's subject is refused.
 
-    RFC 9483 3.1, sender: "MUST contain a name representing the originator of the message" and
-    "MUST be the subject of the CMP protection certificate, i.e., the certificate for the private
-    key used to sign the message"; RFC 9483 3.5: the recipient "MUST" validate the protection and
-    the binding of the sender to it, else badMessageCheck.
+    RFC 9483 3.1, sender (paraphrase, unverified): names the originator; with signature-based
+    protection it is the subject of the CMP protection certificate. RFC 9483 3.5 (paraphrase,
+    unverified): the recipient validates the protection and the sender's binding to it, failInfo
+    badMessageCheck. Still to confirm: whether 3.1 says MUST or SHOULD here; if SHOULD, an
+    accepting SUT must not FAIL.
     """
     return _rejected(obs, "p10cr whose sender is not the protection certificate's subject", "badMessageCheck",
                      require_bit=False)
@@ -64,13 +67,15 @@ def sender_protection_cert(obs: Observation) -> Result:
 @check("senderkid-protection-cert", "RFC9483:3.1:senderKID",
        scope="Probe: a p10cr whose senderKID is not the SubjectKeyIdentifier of the protection certificate. "
              "A p10cr without senderKID is probed too but not judged: RFC 9483 3.1 marks the field "
-             "RECOMMENDED, so its absence is the sender's fault, not a rule the CMF must enforce.")
+             "RECOMMENDED (a MUST for the sender under signature-based protection) and names no "
+             "reaction of the recipient to its absence.")
 def senderkid_protection_cert(obs: Observation) -> Result:
     """A signature-protected request whose senderKID is not the protection certificate's SKI is refused.
 
-    RFC 9483 3.1, senderKID: "MUST be the SubjectKeyIdentifier if present in the CMP protection
-    certificate" (for signature-based protection); RFC 9810 5.1.1: senderKID "MUST" identify the
-    key used for the protection when it is present. failInfo badMessageCheck expected, not required.
+    RFC 9483 3.1, senderKID (RECOMMENDED): "For signature-based protection, MUST be used and
+    contain the value of the SubjectKeyIdentifier if present in the CMP protection certificate".
+    RFC 9810 5.1.1 (paraphrase, unverified): senderKID and recipKID are usable to indicate which
+    keys protected the message. failInfo badMessageCheck expected, not required.
     """
     result = _rejected(obs, "p10cr with a wrong senderKID", "badMessageCheck", require_bit=False)
     missing = obs.facts.get("missing")
@@ -86,22 +91,24 @@ def senderkid_protection_cert(obs: Observation) -> Result:
 def recipnonce_first_rejected(obs: Observation) -> Result:
     """A first message of a transaction that carries a recipNonce is refused.
 
-    RFC 9483 3.1, recipNonce: "MUST be absent in the first message of a PKI management operation";
-    RFC 9483 3.5: the recipient checks the nonces, a bad recipNonce is reported as badRecipientNonce.
+    RFC 9483 3.1, recipNonce (paraphrase, unverified): absent in the first message of a PKI
+    management operation, the peer's last senderNonce in later ones. RFC 9483 3.5 (paraphrase,
+    unverified): the recipient checks the nonces; a bad recipNonce is reported as badRecipientNonce.
     """
     return _rejected(obs, "p10cr with a recipNonce in the first message", "badRecipientNonce", require_bit=False)
 
 
 @check("messagetime-badtime", "RFC9483:3.1:messageTime",
        scope="Probes: a p10cr with a messageTime five years in the past, and one without messageTime. "
-             "Accepting either is the SUT's local policy and PASSes (RFC 9483 3.1: messageTime \"SHOULD be "
-             "present\"; RFC 9810 5.2.3: badTime is judged \"as defined by local policy\"); what FAILs is a "
+             "Accepting either is the SUT's local policy and PASSes (RFC 9483 3.1: messageTime is "
+             "RECOMMENDED; RFC 9810 5.2.3: badTime is judged \"as defined by local policy\"); what FAILs is a "
              "refusal of the time that does not say so with failInfo badTime.")
 def messagetime_badtime(obs: Observation) -> Result:
     """A request refused for its messageTime says so with failInfo badTime; accepting it is local policy.
 
-    RFC 9483 3.1, messageTime: "SHOULD be present"; RFC 9810 5.2.3 PKIFailureInfo: "badTime --
-    messageTime was not sufficiently close to the system time, as defined by local policy".
+    RFC 9483 3.1, messageTime (RECOMMENDED): "MUST be the time at which the message was produced,
+    if present". RFC 9810 5.2.3 PKIFailureInfo (RFC 4210 wording, unverified in RFC 9810): "badTime
+    -- messageTime was not sufficiently close to the system time, as defined by local policy".
     """
     expected = "accepted (local policy), or refused with failInfo badTime"
     if (silent := _no_answer(obs, expected)) is not None:
@@ -147,7 +154,7 @@ def _certconf_refused(obs: Observation, what: str) -> Result:
 def certconf_one_status(obs: Observation) -> Result:
     """A certConf with two CertStatus entries (one certificate was delivered) is refused.
 
-    RFC 9483 4.1.1, certConf: "content REQUIRED -- MUST contain exactly one CertStatus".
+    RFC 9483 4.1.1, certConf (paraphrase, unverified): the content holds exactly one CertStatus.
     """
     return _certconf_refused(obs, "certConf with two CertStatus entries")
 
@@ -156,8 +163,9 @@ def certconf_one_status(obs: Observation) -> Result:
 def certconf_known_req_id(obs: Observation) -> Result:
     """A certConf whose certReqId matches no CertResponse of the transaction is refused.
 
-    RFC 9483 4.1.1, CertStatus certReqId: "MUST be set to the certReqId of the corresponding
-    CertResponse"; RFC 9810 5.3.18: certConf confirms the certificates of this transaction.
+    RFC 9483 4.1.1, CertStatus certReqId (paraphrase, unverified): the certReqId of the
+    CertResponse being confirmed. RFC 9810 5.3.18 (paraphrase, unverified): certConf confirms the
+    certificates of this transaction.
     """
     return _certconf_refused(obs, "certConf with an unknown certReqId")
 
@@ -166,8 +174,9 @@ def certconf_known_req_id(obs: Observation) -> Result:
 def certconf_no_failinfo_accepted(obs: Observation) -> Result:
     """A certConf whose statusInfo says "accepted" but carries failInfo is refused.
 
-    RFC 9483 4.1.1, CertStatus statusInfo failInfo: "MAY be present if status is rejection" and
-    "MUST be absent if status is accepted".
+    RFC 9483 4.1.1, CertStatus statusInfo (paraphrase, unverified): failInfo only with status
+    rejection, absent with status accepted. Still to confirm the keyword: if the RFC does not make
+    this a MUST, a CMF that confirms such a certConf must not FAIL.
     """
     return _certconf_refused(obs, "certConf with failInfo and status accepted")
 
@@ -176,9 +185,9 @@ def certconf_no_failinfo_accepted(obs: Observation) -> Result:
 def certconf_hash_alg(obs: Observation) -> Result:
     """A certConf whose certHash was made with another hash algorithm (and no hashAlg) is refused.
 
-    RFC 9483 4.1.1, certHash: "MUST be the hash of the certificate, using the same hash algorithm
-    as is used to create and verify the certificate signature" (or the hashAlg of cmp2021);
-    RFC 9810 5.3.18 says the same of certHash and hashAlg.
+    RFC 9483 4.1.1, certHash (paraphrase, unverified): the hash of the certificate with the hash
+    algorithm of the certificate signature, unless hashAlg (cmp2021) names another; RFC 9810
+    5.3.18 (paraphrase, unverified) says the same of certHash and hashAlg.
     """
     return _certconf_refused(obs, "certConf with a certHash made with another algorithm")
 

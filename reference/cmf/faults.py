@@ -38,8 +38,10 @@ _CORE: tuple[Fault, ...] = (
           "Registers a VNFCI that is already registered (201 instead of 409 Conflict)."),
     Fault("accept-invalid-registration", ("IFA026:C.2.2.1.6:invalid-registration",),
           "Accepts a RegistrationRequest with typeOfVnfcCertHandling=direct_mode or no subjectAlternateName."),
-    Fault("register-despite-refusal", ("IFA026:C.2.2.1.6:invalid-registration",),
-          "Answers an invalid RegistrationRequest with 400 but registers what it could read of it anyway."),
+    Fault("register-despite-refusal", ("IFA026:C.2.2.1.6:invalid-registration", "CMF.Certm.Del.004",
+                                       "SOL023:5.6.3.3.3.2:ok"),
+          "Answers an invalid RegistrationRequest with 400 but registers what it could read of it anyway (so the "
+          "subjects listing then carries invalid SubjectInstances)."),
     Fault("accept-empty-subject-name", ("IFA026:C.2.2.1.6:invalid-registration",),
           "Registers certificateData whose subjectName is an empty CertSubjectData (SOL023 table 5.6.4.3.2-1 note: "
           "at least one attribute shall be present)."),

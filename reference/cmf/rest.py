@@ -105,8 +105,9 @@ class SubjectResources:
             body = json.loads(await request.body())
         except (ValueError, RecursionError):  # RecursionError: nested too deep for the parser
             return sol013.to_response(sol013.bad_request("request body is not JSON"))
-        problem = None if self.config.has("accept-invalid-registration") else validate_registration(
-            body, lenient=self.config.has("accept-empty-subject-name"))
+        skip = frozenset({"handling", "sans"} if self.config.has("accept-invalid-registration") else ()) | \
+            frozenset({"subject-name"} if self.config.has("accept-empty-subject-name") else ())
+        problem = validate_registration(body, skip=skip)
         if problem:
             if self.config.has("register-despite-refusal") and isinstance(body, dict):
                 self._keep_refused(body, owner)
@@ -217,9 +218,10 @@ class SubjectResources:
         return Response(status_code=204)
 
 
-def validate_registration(body: Any, *, lenient: bool = False) -> str | None:
-    """Why a RegistrationRequest (SOL023 5.6.4.2.3) is invalid, or None; ``lenient`` (the fault
-    accept-empty-subject-name) lets an empty CertSubjectData through."""
+def validate_registration(body: Any, *, skip: frozenset[str] = frozenset()) -> str | None:
+    """Why a RegistrationRequest (SOL023 5.6.4.2.3) is invalid, or None. ``skip`` names rules a fault leaves out:
+    "handling" (typeOfVnfcCertHandling "direct_mode" let through), "sans" (subjectAlternateName), "subject-name"
+    (an empty CertSubjectData)."""
     if not isinstance(body, dict):
         return "RegistrationRequest must be a JSON object"
     cert_type = body.get("certType")
@@ -227,7 +229,8 @@ def validate_registration(body: Any, *, lenient: bool = False) -> str | None:
         return "registration of MANO_certificate is not covered by SOL023 5.6 (use ACME)"
     if cert_type not in CERT_TYPES:
         return f"certType must be one of {', '.join(CERT_TYPES)}"
-    if body.get("typeOfVnfcCertHandling") != "delegation_mode":
+    handling = body.get("typeOfVnfcCertHandling")
+    if handling != "delegation_mode" and not ("handling" in skip and handling == "direct_mode"):
         return 'typeOfVnfcCertHandling must be "delegation_mode" (SOL023 5.6.4.2.3 note 2)'
     entries = body.get("subjectId")
     if not isinstance(entries, list) or not entries:
@@ -240,12 +243,14 @@ def validate_registration(body: Any, *, lenient: bool = False) -> str | None:
             return f"subjectId {entry['subjectId']}: certificateData must be a non-empty array"
         for item in data:
             sans = item.get("subjectAlternateName") if isinstance(item, dict) else None
-            if not isinstance(sans, list) or not sans or not all(isinstance(s, str) and s for s in sans):
+            if (not isinstance(sans, list) or not sans or not all(isinstance(s, str) and s for s in sans)) \
+                    and "sans" not in skip:
                 return f"subjectId {entry['subjectId']}: subjectAlternateName must be a non-empty array of strings"
             name = item.get("subjectName")
             if name is not None and not isinstance(name, dict):
                 return f"subjectId {entry['subjectId']}: subjectName must be a CertSubjectData object"
-            if name is not None and not any(isinstance(v, str) for v in name.values()) and not lenient:  # 5.6.4.3.2
+            if name is not None and not any(isinstance(v, str) for v in name.values()) \
+                    and "subject-name" not in skip:  # SOL023 table 5.6.4.3.2-1 note
                 return (f"subjectId {entry['subjectId']}: subjectName needs at least one attribute (SOL023 "
                         "table 5.6.4.3.2-1, note)")
     return None

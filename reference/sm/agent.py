@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import queue
 import ssl
 import threading
@@ -324,6 +325,9 @@ async def _json_body(request: Request) -> Any:
         return None
 
 
+_IDENTIFIER = re.compile(r"[A-Za-z0-9._:-]{1,128}")
+
+
 def _approval_problem(body: Any) -> str | None:
     """Why an ApprovalRequest (harness binding nfvct-sm-approval/1) is malformed, or None."""
     if not isinstance(body, dict):
@@ -331,6 +335,8 @@ def _approval_problem(body: Any) -> str | None:
     for name in ("approvalId", "vnfPkgId"):
         if not isinstance(body.get(name), str) or not body[name]:
             return f"ApprovalRequest.{name} must be a non-empty string"
+    if not _IDENTIFIER.fullmatch(body["vnfPkgId"]):  # it becomes a path segment of the NFVO's VNF package URL
+        return "ApprovalRequest.vnfPkgId must be an identifier (letters, digits, '-', '_', '.', ':', at most 128)"
     vnf = body.get("vnfInstance")
     if vnf is not None and not isinstance(vnf, dict):
         return "ApprovalRequest.vnfInstance must be a VnfInstance object"
