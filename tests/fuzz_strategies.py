@@ -197,7 +197,8 @@ def filter_expressions(draw: st.DrawFn) -> str:
 
 def _qs(pairs: list[tuple[str, str]]) -> str:
     from urllib.parse import quote
-    return "&".join(f"{quote(k, safe='')}={quote(v.encode('utf-8', 'surrogatepass'), safe='')}" for k, v in pairs)
+    return "&".join(f"{quote(k.encode('utf-8', 'surrogatepass'), safe='')}="
+                    f"{quote(v.encode('utf-8', 'surrogatepass'), safe='')}" for k, v in pairs)  # keys may hold surrogates
 
 
 @st.composite

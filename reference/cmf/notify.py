@@ -38,6 +38,14 @@ def validate_subscription(body: Any) -> str | None:
     uri = body.get("callbackUri")
     if not isinstance(uri, str) or not uri.startswith(("https://", "http://")):
         return "callbackUri (cardinality 1) must be an http(s) URI"
+    try:  # a URI the endpoint test could not even address (port 99999, no host, bad characters)
+        parsed = httpx.URL(uri)
+        if not parsed.host:
+            raise httpx.InvalidURL("no host")
+        if parsed.port is not None and not 0 < parsed.port < 65536:
+            raise httpx.InvalidURL(f"port {parsed.port} out of range")
+    except (httpx.InvalidURL, ValueError) as exc:
+        return f"callbackUri is not a valid URI: {exc}"
     auth = body.get("authentication")
     if not isinstance(auth, dict) or not isinstance(auth.get("authType"), list) or not auth["authType"]:
         return "authentication (cardinality 1, SOL013 8.3.4 SubscriptionAuthentication) needs a non-empty authType"
@@ -149,7 +157,7 @@ class SubscriptionResources:
         try:
             async with httpx.AsyncClient(verify=self.notifier.client_tls, timeout=5.0) as client:
                 response = await client.get(uri)
-        except (httpx.HTTPError, ssl.SSLError) as exc:
+        except (httpx.HTTPError, ssl.SSLError, OSError, ValueError, OverflowError) as exc:  # unreachable or unusable
             return f"{type(exc).__name__}: {exc}"
         return None if response.status_code == 204 else f"GET {uri} answered {response.status_code}"
 
