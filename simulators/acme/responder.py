@@ -5,6 +5,7 @@ so a check can tell whether the CMF really validated."""
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import socket
 import ssl
@@ -77,11 +78,18 @@ class TlsAlpnResponder:
         self._thread.start()
 
     @staticmethod
-    def _bind(host: str, port: int) -> socket.socket:
-        try:
-            return socket.create_server((host, port))
-        except OSError as exc:
-            raise ProfileError(f"pixit.harness.alpn: could not listen on {host}:{port}: {exc.strerror}") from None
+    def _bind(host: str, port: int, patience: float = 3.0) -> socket.socket:
+        """Listen on ``host:port``; a fixed port still held for a moment (the previous run's responder on the same
+        environment winding down) is retried for ``patience`` seconds, bounded, before it is a profile error."""
+        deadline = time.monotonic() + patience
+        while True:
+            try:
+                return socket.create_server((host, port))
+            except OSError as exc:
+                if not port or exc.errno != errno.EADDRINUSE or time.monotonic() > deadline:
+                    raise ProfileError(f"pixit.harness.alpn: could not listen on {host}:{port}: {exc.strerror}") \
+                        from None
+                time.sleep(0.1)
 
     def serve_challenge(self, fqdn: str, key_auth: str) -> None:
         cert_pem, key_pem = challenge_cert(fqdn, key_auth)
