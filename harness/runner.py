@@ -29,6 +29,7 @@ from harness.recorder import PreconditionFailed, Recorder
 from harness.roles import role_for
 from harness.trace import Trace
 from scenarios import Scenario
+from wire.serve import stop_together
 
 
 def select(scenarios: Sequence[Scenario], pattern: str | None) -> list[Scenario]:
@@ -164,12 +165,13 @@ class RunSession:
     Selection errors raise ValueError from the constructor, before anything is started. Without a profile, the
     embedded reference of ``role`` is made from a fresh test environment, exactly as `serve-reference` would
     serve it, with its ``faults``; ``reference_check_after`` is the checkAfter the reference CMF's pollRep
-    announces, in seconds. Faults of the harness's own actors (simulators/faults.py) apply with or without a
+    announces, in seconds (0 by default: the embedded rehearsal does not sleep; a vendor SUT's checkAfter is
+    always honoured, and tests/test_check_after.py shows a non-zero one is). Faults of the harness's own actors (simulators/faults.py) apply with or without a
     profile."""
 
     def __init__(self, profile: Profile | None = None, *, faults: Sequence[str] = (), pattern: str | None = None,
                  requirements: Sequence[str] = (), checks: Sequence[str] = (), seed: int | None = None,
-                 emit: Handler = lambda event: None, workdir: Path | None = None, reference_check_after: int = 1,
+                 emit: Handler = lambda event: None, workdir: Path | None = None, reference_check_after: int = 0,
                  role: str = "cmf") -> None:
         self.seed = seed if seed is not None else secrets.randbits(32)
         self.started = datetime.now(timezone.utc)
@@ -200,6 +202,7 @@ class RunSession:
 
     def __enter__(self) -> "RunSession":
         stack = self._stack.__enter__()
+        stack.enter_context(stop_together())  # the run's listeners stop in one tick when it ends, not one each
         try:
             if self.profile is None:
                 tmp = self.workdir or Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="nfvct-")))
@@ -275,17 +278,23 @@ class RunSession:
                          self.trace.events(), self.role.bindings)
 
 
+PARTIAL_EVERY = 1.0  # seconds between incremental writes: each one re-renders all so far, so not after every scenario
+
+
 def run(profile: Profile | None = None, *, on_scenario: Callable[[RunResult], None] | None = None,
         **options: Any) -> RunResult:
     """The whole run at once (see :class:`RunSession` for the options); Ctrl-C keeps what finished.
-    ``on_scenario`` gets :meth:`RunSession.partial_result` after each finished scenario (incremental reports)."""
+    ``on_scenario`` gets :meth:`RunSession.partial_result` after a finished scenario, at most every PARTIAL_EVERY
+    seconds (incremental reports; the final result and an interruption are always written by the caller)."""
     session = RunSession(profile, **options)
+    written = 0.0
     with session:
         try:
             for scenario in session.selected:
                 session.run_one(scenario)
-                if on_scenario is not None:
+                if on_scenario is not None and time.monotonic() - written >= PARTIAL_EVERY:
                     on_scenario(session.partial_result())
+                    written = time.monotonic()
         except KeyboardInterrupt as exc:  # also between scenarios, e.g. during an incremental write
             session.interrupt(exc)
     return session.result()

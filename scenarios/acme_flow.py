@@ -148,8 +148,10 @@ def validate(ctx: RunContext, entity: Entity, order: OrderRun, wanted: str, *, w
     before = len(acme.responder.probes_for(entity.fqdn))
     response = client.post(str(chosen["url"]), payload, entity.key, kid=entity.account_url)
     status, deadline = str(body_of(response).get("status", "")), time.monotonic() + poll_seconds
+    attempt = 0
     while status in ("pending", "processing") and time.monotonic() < deadline:
-        time.sleep(0.2)
+        time.sleep(min(poll_wait(response, attempt), max(deadline - time.monotonic(), 0.0)))
+        attempt += 1
         response = client.post(str(chosen["url"]), None, entity.key, kid=entity.account_url)
         status = str(body_of(response).get("status", ""))
     settle = time.monotonic() + 1.0  # the responder logs a connection once its handshake ends: let it catch up
@@ -175,11 +177,23 @@ def make_csr(fqdn: str, key: Any | None = None) -> tuple[bytes, Any]:
 
 def wait_order(entity: Entity, order: OrderRun, states: tuple[str, ...], seconds: float = 10.0) -> dict[str, Any]:
     deadline = time.monotonic() + seconds
-    body = order.body
+    body, response, attempt = order.body, None, 0
     while str(body.get("status")) not in states and time.monotonic() < deadline:
-        time.sleep(0.2)
-        body = body_of(entity.client.post(order.url, None, entity.key, kid=entity.account_url))
+        time.sleep(min(poll_wait(response, attempt), max(deadline - time.monotonic(), 0.0)))
+        attempt += 1
+        response = entity.client.post(order.url, None, entity.key, kid=entity.account_url)
+        body = body_of(response)
     return body
+
+
+def poll_wait(response: httpx.Response | None, attempt: int) -> float:
+    """Seconds before the next poll of a pending ACME resource: the server's Retry-After when it gives one
+    (RFC 8555 7.5.1 / 8.2, delta-seconds, capped at 10 s), else a backoff from 50 ms doubling to 1 s, so a fast
+    server is not made to look slow and a slow one is not hammered."""
+    retry = response.headers.get("Retry-After", "") if response is not None else ""
+    if retry.strip().isdigit():
+        return min(float(retry.strip()), 10.0)
+    return min(0.05 * 2 ** attempt, 1.0)
 
 
 def finalize(entity: Entity, order: OrderRun, csr_der: bytes) -> httpx.Response:

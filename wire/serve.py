@@ -153,7 +153,37 @@ def serve(
         yield Served(base_url=url.rstrip("/") or f"{scheme}://{shown}:{bound}", port=bound)
     finally:
         server.should_exit = True
-        thread.join(timeout=5)
-        if thread.is_alive():  # a peer holding a connection open past the graceful timeout: stop waiting for it
+        batch = getattr(_BATCH, "servers", None)
+        if batch is not None:  # inside stop_together(): joined with the others when that block exits
+            batch.append((server, thread))
+        else:
+            _join([(server, thread)])
+
+
+_BATCH = threading.local()
+
+
+def _join(stopping: list[tuple[uvicorn.Server, threading.Thread]]) -> None:
+    """Wait for servers already told to exit; each uvicorn main loop notices within its 0.1 s tick, so waiting for
+    several costs one tick, not one each. A peer holding a connection open past the graceful timeout is cut."""
+    deadline = time.monotonic() + 5
+    for server, thread in stopping:
+        thread.join(timeout=max(deadline - time.monotonic(), 0.0))
+    for server, thread in stopping:
+        if thread.is_alive():
             server.force_exit = True
-            thread.join(timeout=5)
+    for server, thread in stopping:
+        thread.join(timeout=5)
+
+
+@contextmanager
+def stop_together() -> Iterator[None]:
+    """Servers whose :func:`serve` block ends inside this block (in this thread) are told to stop at once and
+    joined together when it exits: a run's dozen listeners stop in one uvicorn tick instead of a dozen."""
+    outer = getattr(_BATCH, "servers", None)
+    _BATCH.servers = batch = []
+    try:
+        yield
+    finally:
+        _BATCH.servers = outer
+        _join(batch)
