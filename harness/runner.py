@@ -202,7 +202,6 @@ class RunSession:
 
     def __enter__(self) -> "RunSession":
         stack = self._stack.__enter__()
-        stack.enter_context(stop_together())  # the run's listeners stop in one tick when it ends, not one each
         try:
             if self.profile is None:
                 tmp = self.workdir or Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="nfvct-")))
@@ -221,7 +220,8 @@ class RunSession:
         if self.interrupted:
             self.results += [_not_run(s, f"not run: the run was {self.interrupt_reason}")
                              for s in self.selected[len(self.results):]]
-        self._stack.__exit__(None, None, None)
+        with stop_together():  # the run's listeners stop in one tick, not one each
+            self._stack.__exit__(None, None, None)
 
     def interrupt(self, exc: KeyboardInterrupt) -> None:
         """Mark the run interrupted; a KeyboardInterrupt("SIGTERM") (see cli._cmd_run) names its signal."""
