@@ -342,6 +342,9 @@ def parser() -> argparse.ArgumentParser:
     ck.add_argument("profile")
     ck.add_argument("--timeout", type=float, default=5.0, metavar="S", help="per endpoint, in seconds (default 5)")
     ck.set_defaults(func=_cmd_check)
+
+    from harness.load.cli import add_load_parser  # `nfvct load` (issue 15): Locust, in processes of its own
+    add_load_parser(sub)
     return p
 
 

@@ -16,14 +16,16 @@ from cryptography import x509
 from cryptography.hazmat.primitives.asymmetric import ec
 
 from harness.env_cmf_text import PROFILE, SETTINGS
+from harness.env_cmf_variants import NO_DIGITAL_SIGNATURE, without_digital_signature
+from harness.env_oauth import ensure_oauth, profile_text, settings_text
 from simulators.direct.actors import POLICY, SAN_DOMAIN
 from simulators.pki import host_names, is_ip, make_entity, make_intermediate, make_root, write_file, write_pair
 from wire.acme import MANO_CERT_TYPE
 
 # default ports: the reference CMF's listeners, then the harness's (all overridable in the files written)
 DEFAULT_PORTS = {"cmf": 8443, "acme": 8444, "ca1": 8450, "vnfm_lcm": 8451, "attestation": 8452, "vnfci": 8453,
-                 "direct_cmp": 8454, "notify": 8455, "alpn": 8456}
-HARNESS_LISTENERS = ("ca1", "vnfm_lcm", "attestation", "vnfci", "direct_cmp", "notify", "alpn")
+                 "direct_cmp": 8454, "notify": 8455, "alpn": 8456, "oauth": 8457}
+HARNESS_LISTENERS = ("ca1", "vnfm_lcm", "attestation", "vnfci", "direct_cmp", "notify", "alpn", "oauth")
 CA_TYPES = ("VNFCI_certificate", "VNF_OAM_certificate", MANO_CERT_TYPE)
 ISSUING_CN = {"VNFCI_certificate": "NFVCT VNFCI Issuing CA", "VNF_OAM_certificate": "NFVCT VNF OAM Issuing CA",
               MANO_CERT_TYPE: "NFVCT NFV-MANO Issuing CA"}
@@ -41,7 +43,7 @@ def _harness_pki(d: Path, host: str) -> None:
           h / "vnfm")  # the VNFM's NFV-MANO certificate; it also serves the VNF LCM and notification endpoints
     write_pair(make_entity(mano_ca, "vnfm-2.nfvct.test", dns=("vnfm-2.nfvct.test",)), h / "vnfm2")
     for cn, name in (("ca.nfvct.test", "ca1"), ("attestation.nfvct.test", "attestation"),
-                     ("vnfci-host.nfvct.test", "vnfci")):
+                     ("vnfci-host.nfvct.test", "vnfci"), ("oauth.nfvct.test", "oauth")):
         write_pair(make_entity(mano_ca, cn, **names), h / name)
     operator_root = make_root("NFVCT Operator Root CA")
     write_file(h / "ca" / "operator_root.crt", operator_root.cert_pem())
@@ -67,7 +69,10 @@ def _harness_pki(d: Path, host: str) -> None:
 def _reference_pki(d: Path, host: str) -> None:
     root = make_root("NFVCT Reference SUT Root CA")
     write_file(d / "reference" / "root.crt", root.cert_pem())
-    write_pair(make_entity(root, "cmf.nfvct.test", **host_names(host)), d / "reference" / "cmf")
+    cmf = make_entity(root, "cmf.nfvct.test", **host_names(host))
+    write_pair(cmf, d / "reference" / "cmf")
+    # for the fault protection-cert-no-digitalsignature only (harness/env_cmf_variants.py)
+    write_pair(without_digital_signature(root, cmf), d / "reference" / NO_DIGITAL_SIGNATURE)
 
 
 def _subject(path: Path) -> str:
@@ -75,8 +80,9 @@ def _subject(path: Path) -> str:
 
 
 def init_cmf(d: Path, *, host: str = "127.0.0.1", ports: dict[str, int] | None = None,
-             check_after: int = 1) -> Path:
-    """Write the environment into ``d``; returns the profile's path. Existing key material is kept."""
+             check_after: int = 1, oauth: bool = False) -> Path:
+    """Write the environment into ``d``; returns the profile's path. Existing key material is kept. ``oauth``:
+    the profile claims pics.oauth2 and the reference CMF authorizes with the harness's authorization server."""
     ports = {**DEFAULT_PORTS, **(ports or {})}
     d.mkdir(parents=True, exist_ok=True)
     if not (d / "harness" / "mano_root.crt").exists():
@@ -84,6 +90,7 @@ def init_cmf(d: Path, *, host: str = "127.0.0.1", ports: dict[str, int] | None =
     if not (d / "reference" / "cmf.crt").exists():
         _reference_pki(d, host)
     eab = json.loads((d / "import" / "oss_eab.json").read_text())
+    clients = ensure_oauth(d)
     # port 0: ephemeral, for listeners whose URL the SUT learns during the run (callback URIs, enrolment and
     # configuration URLs); then the advertised url is the bound one
     url = {name: f"https://{host}:{ports[name]}" if ports[name] else "" for name in HARNESS_LISTENERS}
@@ -92,11 +99,13 @@ def init_cmf(d: Path, *, host: str = "127.0.0.1", ports: dict[str, int] | None =
     (d / "profile.toml").write_text(PROFILE.format(
         bind=host if is_ip(host) else "0.0.0.0", ref_url=ref_url, acme_url=f"https://127.0.0.1:{ports['acme']}", host=host, ports=ports, url=url,
         issuers=issuers, eab_kid=eab["kid"], eab_key=eab["key"], short_domain=SHORT_LIVED_DOMAIN,
-        short_seconds=SHORT_LIVED_SECONDS, mano_domain=MANO_DOMAIN))
+        short_seconds=SHORT_LIVED_SECONDS, mano_domain=MANO_DOMAIN, oauth="true" if oauth else "false")
+        + profile_text(clients, ref_url, host if is_ip(host) else "0.0.0.0", ports["oauth"], url["oauth"]))
     (d / "reference" / "cmf.toml").write_text(SETTINGS.format(
         ports=ports, url=url, check_after=check_after, short_domain=SHORT_LIVED_DOMAIN,
         short_seconds=SHORT_LIVED_SECONDS, mano_domain=MANO_DOMAIN, san_domain=SAN_DOMAIN,
-        alpn_host="127.0.0.1" if host in ("127.0.0.1", "localhost") else host))
+        alpn_host="127.0.0.1" if host in ("127.0.0.1", "localhost") else host)
+        + settings_text(clients, oauth, ref_url, url["oauth"]))
     (d / "IMPORT.txt").write_text(IMPORT.format(dir=d, url=url, ports=ports))
     return d / "profile.toml"
 
@@ -122,5 +131,8 @@ Direct mode
   identity policy           import/direct_policy.json (VDU -> identities and certificate types)
   The VNFM runs only while `nfvct run` runs and forgets subscriptions between runs: subscribe again when your
   subscription is gone (GET on it answers 404) or the VNFM was unreachable.
+OAuth 2.0 (when your CMF claims pics.oauth2; README "OAuth 2.0 on the REST interfaces")
+  authorization server      issuer {url[oauth]}, JWKS {url[oauth]}/oauth/v1/jwks (or import/oauth_jwks.json),
+                            introspection {url[oauth]}/oauth/v1/introspect ([pixit.oauth.cmf] credentials)
 Then fill profile.toml (pixit.api_root, cmp_base, server_ca, sut_client_ca) and run: nfvct run --profile {dir}/profile.toml
 """

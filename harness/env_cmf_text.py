@@ -16,6 +16,7 @@ delegation_mode = true
 deferred_issuance = ["VNF_OAM_certificate"]
 chain_only_when_requested = true
 direct_mode = true                       # IFA026 C.2.1 / C.3.1: follows VNF LCM at the harness's VNFM
+oauth2 = {oauth}                          # OAuth 2.0 bearer tokens with the SOL023 annex C scopes ([pixit.oauth])
 
 [pixit]
 api_root = "{ref_url}"

@@ -37,6 +37,7 @@ from cryptography import x509
 from harness.listeners import Listener, parse_listener
 from harness.profile_files import certificates, key_pair
 from harness.profile_keys import ProfileError, check_keys, get_value
+from harness.profile_oauth import OAuthPixit, check_claim, parse_oauth
 
 CERT_TYPES = ("VNFCI_certificate", "VNF_OAM_certificate")
 URL_NAMES = {"VNFCI_certificate": "vnfc-certificates", "VNF_OAM_certificate": "vnfoam-certificates"}
@@ -64,6 +65,9 @@ class Pics:
     mtls_client_auth: bool = True  # consumers authenticate with mTLS (rather than e.g. OAuth 2.0)
     cmp_protected_responses: bool = True  # every CMP response is signature-protected
     rest_registration: bool = True  # SOL023 5.6 subjects resources (false: a CMP-only SUT, e.g. a plain CMP server)
+    # certReqId of the cp answering a p10cr: SOL023 table 5.5.3.2-1 says 0, RFC 9483 4.1.4 says -1 (a conflict
+    # between the specifications): "sol023" (0) or "rfc9483" (-1); only the claimed one is judged
+    p10cr_cert_req_id: str = "sol023"
     # Certificate Notification interface (SOL023 clause 7)
     cert_notifications: bool = True
     duplicate_subscription: str = "303"  # "201": creates a duplicate; "303": See Other to the existing one
@@ -74,6 +78,9 @@ class Pics:
     acme_key_attestation: bool = True  # validates key attestation statements registered for a subject
     # direct mode (IFA026 C.2.1, C.3.1): the CMF follows VNF LCM at the VNFM and has VNFCIs enrol at the CA
     direct_mode: bool = False
+    # OAuth 2.0 (SOL013 8.3, SOL023 annex C scopes): the CMF authorizes consumers with bearer tokens, with or
+    # instead of mTLS; needs [pixit.oauth]
+    oauth2: bool = False
 
 
 @dataclass(frozen=True)
@@ -90,7 +97,7 @@ class AcmePixit:
     ca_trust_anchors: tuple[Path, ...] = ()  # anchors for the issued MANO certificates (default: pixit's)
 
 
-HARNESS_LISTENERS = ("ca1", "notify", "alpn", "vnfm_lcm", "attestation", "vnfci", "direct_cmp")
+HARNESS_LISTENERS = ("ca1", "notify", "alpn", "vnfm_lcm", "attestation", "vnfci", "direct_cmp", "oauth")
 
 
 @dataclass(frozen=True)
@@ -147,6 +154,7 @@ class Pixit:
     sut_client_ca: Path | None = None  # trust anchor of the SUT's client certificates (default: server_ca)
     ca_certificates: tuple[Path, ...] = ()  # issuing CA certificates of what the SUT issues (C.6 AKI checks)
     harness: HarnessPixit | None = None  # the harness's actors (None: none the SUT must reach, e.g. a CMP server)
+    oauth: OAuthPixit | None = None  # OAuth 2.0 (pics.oauth2): token endpoint, audience, clients (profile_oauth)
 
     @property
     def client_ca(self) -> Path:
@@ -279,6 +287,8 @@ def load_profile(path: Path) -> Profile:
         mtls_client_auth=get_value(pics_t, "mtls_client_auth", bool, "pics", True),
         cmp_protected_responses=get_value(pics_t, "cmp_protected_responses", bool, "pics", True),
         rest_registration=get_value(pics_t, "rest_registration", bool, "pics", True),
+        p10cr_cert_req_id=_choice(get_value(pics_t, "p10cr_cert_req_id", str, "pics", "sol023"),
+                                  ("sol023", "rfc9483"), "pics.p10cr_cert_req_id"),
         cert_notifications=get_value(pics_t, "cert_notifications", bool, "pics", True),
         duplicate_subscription=_choice(get_value(pics_t, "duplicate_subscription", str, "pics", "303"),
                                        ("201", "303"), "pics.duplicate_subscription"),
@@ -288,6 +298,7 @@ def load_profile(path: Path) -> Profile:
         acme_initial_credential=get_value(pics_t, "acme_initial_credential", bool, "pics", True),
         acme_key_attestation=get_value(pics_t, "acme_key_attestation", bool, "pics", True),
         direct_mode=get_value(pics_t, "direct_mode", bool, "pics", False),
+        oauth2=get_value(pics_t, "oauth2", bool, "pics", False),
     )
     vnfm2 = get_value(pixit_t, "vnfm2", dict, "pixit", None)
     pixit = Pixit(
@@ -321,7 +332,9 @@ def load_profile(path: Path) -> Profile:
         ca_certificates=tuple(_trust(base, p, "pixit.ca_certificates")
                               for p in get_value(pixit_t, "ca_certificates", list, "pixit", [])),
         harness=_harness(get_value(pixit_t, "harness", dict, "pixit", None), base),
+        oauth=parse_oauth(get_value(pixit_t, "oauth", dict, "pixit", None), base),
     )
+    check_claim(pics.oauth2, pixit.oauth, pixit.harness is not None and pixit.harness.has("oauth"))
     for url, key in ((pixit.api_root, "api_root"), (pixit.cmp_base, "cmp_base")):
         if not url.startswith(("https://", "http://")):
             raise ProfileError(f"pixit.{key}: not an http(s) URL: {url!r}")

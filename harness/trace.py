@@ -2,15 +2,25 @@
 
 Simulators run in server threads, so the current scenario/step is shared state under a
 lock rather than a contextvar (scenarios run one at a time).
+
+A message is recorded raw (its bytes, content type and direction, bounded: :data:`RAW_KEEP_BYTES`) and rendered for
+reading (ASN.1 value notation, JSON re-indented, JWS decoded, secrets redacted, capped at :data:`TRACE_BODY_CHARS`)
+the first time its ``body_text`` or ``summary`` is read, i.e. when a report is written: recording costs no decoding.
 """
 
 from __future__ import annotations
 
 import json
+import multiprocessing
+import os
 import threading
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from typing import Any
 
 import httpx
 
@@ -21,6 +31,7 @@ from wire.cmp import parse_message
 from wire.cmp.status import STATUS_NAMES, first_status
 
 TRACE_BODY_CHARS = 64 * 1024  # the trace (and so the report) keeps this much of any body
+RAW_KEEP_BYTES = 4 * TRACE_BODY_CHARS  # a body kept raw for report time at most this long; longer: rendered at once
 
 
 def capped(text: str, limit: int = TRACE_BODY_CHARS) -> str:
@@ -28,6 +39,84 @@ def capped(text: str, limit: int = TRACE_BODY_CHARS) -> str:
     if len(text) <= limit:
         return text
     return f"{text[:limit]}\n[... {len(text[limit:].encode('utf-8', 'replace'))} bytes not recorded]"
+
+
+@dataclass(frozen=True)
+class RawBody:
+    """A recorded message body as it was on the wire (``data``), or ``None`` for a text body given ready to show
+    (still to be redacted and capped)."""
+
+    data: bytes | None
+    content_type: str = ""
+    cmp_label: bool = False  # the summary ends with the CMP message's label (cmp_summary)
+
+    def render(self, name: str, given: str) -> str:
+        """The shown value of the event field ``name`` ("summary" or "body_text") whose recorded value is ``given``."""
+        if name == "summary":
+            return f"{given} · {cmp_summary(self.data)}" if self.cmp_label and self.data is not None else given
+        text = decode_body(self.content_type, self.data) if self.data is not None else given
+        return capped(redact(text))
+
+
+class _Rendered:
+    """A TraceEvent text field rendered from the event's :class:`RawBody` on first read, then kept."""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name, self.given, self.shown = name, f"_given_{name}", f"_shown_{name}"
+
+    def __set__(self, obj: Any, value: str) -> None:
+        obj.__dict__[self.given] = value
+        obj.__dict__.pop(self.shown, None)
+
+    def __get__(self, obj: Any, owner: type | None = None) -> Any:
+        if obj is None:
+            return ""  # the field's default
+        state = obj.__dict__
+        shown = state.get(self.shown)
+        if shown is None:
+            given, raw = state.get(self.given, ""), state.get("raw")
+            shown = state[self.shown] = given if raw is None else raw.render(self.name, given)
+        return shown
+
+
+@dataclass(frozen=True)
+class RecordedEvent(TraceEvent):
+    """A TraceEvent whose ``body_text`` and ``summary`` are rendered from ``raw`` when first read (report time).
+    ``raw`` is set by :meth:`Trace.record` only: a copy (dataclasses.replace) carries the rendered texts."""
+
+    raw: RawBody | None = field(default=None, init=False, compare=False, repr=False)  # None: final as given
+
+    body_text = _Rendered()  # type: ignore[assignment]
+    summary = _Rendered()  # type: ignore[assignment]
+
+
+def _render_both(raw: RawBody, summary: str, body_text: str) -> tuple[str, str]:
+    return raw.render("summary", summary), raw.render("body_text", body_text)
+
+
+PARALLEL_FROM = 64  # events still to render before a report spreads the work over the machine's cores
+
+
+def prerender(events: Sequence[TraceEvent], workers: int | None = None) -> int:
+    """Render every recorded event not yet rendered, in worker processes when there are many (pyasn1 decoding is
+    most of a report's cost: about 20 ms a CMP message, all CPU), so a full run's report uses every core. Safe to
+    skip: an event not rendered here is rendered when first read. Returns how many were rendered here."""
+    pending = [e for e in events if isinstance(e, RecordedEvent) and e.raw is not None
+               and ("_shown_body_text" not in e.__dict__ or "_shown_summary" not in e.__dict__)]
+    jobs = [(e.raw, e.__dict__.get("_given_summary", ""), e.__dict__.get("_given_body_text", "")) for e in pending]
+    workers = workers if workers is not None else min(os.cpu_count() or 1, 4)
+    if len(jobs) < PARALLEL_FROM or workers < 2:
+        return 0  # rendered lazily, one by one, when read
+    # fork is the cheap start, but only safe while no other thread runs (one could hold a lock the child inherits)
+    method = "fork" if threading.active_count() == 1 else "spawn"
+    try:
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method)) as pool:
+            done = list(pool.map(_render_both, *zip(*jobs), chunksize=max(len(jobs) // (workers * 4), 1)))
+    except (OSError, BrokenProcessPool):  # no processes to be had here: the lazy path renders them instead
+        return 0
+    for event, (summary, body_text) in zip(pending, done):
+        event.__dict__["_shown_summary"], event.__dict__["_shown_body_text"] = summary, body_text
+    return len(done)
 
 
 class Trace:
@@ -66,25 +155,35 @@ class Trace:
         channel: str = "",
         headers: Mapping[str, str] | None = None,
         body_text: str = "",
+        body: bytes | None = None,
+        content_type: str = "",
+        cmp_label: bool = False,
     ) -> int:
+        """Record one message. ``body`` (raw bytes of ``content_type``) is decoded for reading only when the event's
+        ``body_text`` is first read, else ``body_text`` is the text shown (redacted and capped then, too);
+        ``cmp_label``: ``summary`` gets `` · `` and the CMP message's label (:func:`cmp_summary` of ``body``) then."""
+        raw: RawBody | None = RawBody(body, content_type, cmp_label)
+        if (len(body) if body is not None else len(body_text)) > RAW_KEEP_BYTES:  # bounded as ever: rendered now
+            assert raw is not None
+            summary, body_text, raw = raw.render("summary", summary), raw.render("body_text", body_text), None
         safe_headers = redact_headers(headers or {})
         with self._lock:
             seq = len(self._events) + 1
-            self._events.append(
-                TraceEvent(
-                    seq=seq,
-                    at=datetime.now(timezone.utc),
-                    sender=sender,
-                    receiver=receiver,
-                    kind=kind,
-                    summary=summary,
-                    channel=channel,
-                    headers=safe_headers,
-                    body_text=capped(redact(body_text)),
-                    step=self._step,
-                    scenario=self._scenario,
-                )
+            event = RecordedEvent(
+                seq=seq,
+                at=datetime.now(timezone.utc),
+                sender=sender,
+                receiver=receiver,
+                kind=kind,
+                summary=summary,
+                channel=channel,
+                headers=safe_headers,
+                body_text=body_text,
+                step=self._step,
+                scenario=self._scenario,
             )
+            object.__setattr__(event, "raw", raw)
+            self._events.append(event)
             return seq
 
     def events(self, scenario: str | None = None) -> tuple[TraceEvent, ...]:
@@ -214,7 +313,8 @@ def trace_hooks(trace: Trace, sender: str, receiver: str, channel: str) -> dict[
             f"{request.method} {request.url.raw_path.decode()}",
             channel=channel,
             headers=dict(request.headers),
-            body_text=decode_body(request.headers.get("content-type", ""), request.content),
+            body=request.content,
+            content_type=request.headers.get("content-type", ""),
         )
         request.extensions["nfvct_seq"] = seq
 
@@ -227,17 +327,17 @@ def trace_hooks(trace: Trace, sender: str, receiver: str, channel: str) -> dict[
                                channel=channel, headers=dict(response.headers), body_text=str(exc))
             response.extensions["nfvct_seq"] = seq  # type: ignore[index]
             raise
-        summary = f"{response.status_code} {response.reason_phrase}"
-        if response.headers.get("content-type", "").startswith("application/pkixcmp"):
-            summary += f" · {cmp_summary(response.content)}"
+        content_type = response.headers.get("content-type", "")
         seq = trace.record(
             receiver,
             sender,
             "http-response",
-            summary,
+            f"{response.status_code} {response.reason_phrase}",
             channel=channel,
             headers=dict(response.headers),
-            body_text=decode_body(response.headers.get("content-type", ""), response.content),
+            body=response.content,
+            content_type=content_type,
+            cmp_label=content_type.startswith("application/pkixcmp"),
         )
         response.extensions["nfvct_seq"] = seq  # type: ignore[index]
 

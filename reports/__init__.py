@@ -21,6 +21,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from harness.model import RunResult
+from harness.trace import prerender
 from reports.html import write_html
 from reports.junit import write_junit
 from reports.results_json import RESULTS_JSON_SCHEMA, SCHEMA_ID, write_results_json
@@ -45,6 +46,7 @@ def write_reports(result: RunResult, out_dir: Path) -> dict[str, Path]:
         "json": out_dir / "results.json",
         "junit": out_dir / "junit.xml",
     }
+    prerender(result.trace)  # the trace's bodies decoded for reading on every core, before the HTML needs them
     write_results_json(result, paths["json"])
     write_junit(result, paths["junit"])
     write_html(result, out_dir)

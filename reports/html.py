@@ -28,6 +28,7 @@ from harness.model import (
     TraceEvent,
     Verdict,
 )
+from harness import spec_conflicts
 from harness.redact import redact, redact_headers
 from harness.sut_input import SutInputError, parse_json
 from reports.svg import sequence_svg
@@ -93,6 +94,37 @@ def _pretty_body(text: str) -> str:
         except SutInputError:  # not JSON, or nested too deep to re-indent: shown as it is
             pass
     return _clean(clean)
+
+
+def event_view(event: TraceEvent) -> dict[str, Any]:
+    """One trace event's view (its body decoded and redacted now, at report time: harness/trace.py records it raw);
+    an event that cannot be rendered says so instead of breaking the page."""
+    try:
+        return _event(event)
+    except Exception as exc:  # hostile SUT content must never cost the report its index.html
+        why = f"could not render: {type(exc).__name__}: {str(exc)[:200]}"
+        return {"seq": event.seq, "at": iso(event.at), "time": event.at.strftime("%H:%M:%S.%f")[:-3],
+                "sender": xml_safe(event.sender), "receiver": xml_safe(event.receiver), "kind": event.kind,
+                "summary": _clean(why), "channel": xml_safe(event.channel), "headers": {},
+                "body": _clean(why), "step": event.step}
+
+
+def _event(event: TraceEvent) -> dict[str, Any]:
+    return {
+        "seq": event.seq,
+        "at": iso(event.at),
+        "time": event.at.strftime("%H:%M:%S.%f")[:-3],
+        "sender": event.sender,
+        "receiver": event.receiver,
+        "kind": event.kind,
+        "summary": _clean(event.summary),
+        "channel": event.channel,
+        "headers": {
+            xml_safe(k): xml_safe(v) for k, v in redact_headers(event.headers).items()
+        },
+        "body": _pretty_body(event.body_text),
+        "step": event.step,
+    }
 
 
 class _Page:
@@ -179,32 +211,7 @@ class _Page:
                             for c in judging) else ""
 
     def event(self, event: TraceEvent) -> dict[str, Any]:
-        """One trace event's view; an event that cannot be rendered says so instead of breaking the page."""
-        try:
-            return self._event(event)
-        except Exception as exc:  # hostile SUT content must never cost the report its index.html
-            why = f"could not render: {type(exc).__name__}: {str(exc)[:200]}"
-            return {"seq": event.seq, "at": iso(event.at), "time": event.at.strftime("%H:%M:%S.%f")[:-3],
-                    "sender": xml_safe(event.sender), "receiver": xml_safe(event.receiver), "kind": event.kind,
-                    "summary": _clean(why), "channel": xml_safe(event.channel), "headers": {},
-                    "body": _clean(why), "step": event.step}
-
-    def _event(self, event: TraceEvent) -> dict[str, Any]:
-        return {
-            "seq": event.seq,
-            "at": iso(event.at),
-            "time": event.at.strftime("%H:%M:%S.%f")[:-3],
-            "sender": event.sender,
-            "receiver": event.receiver,
-            "kind": event.kind,
-            "summary": _clean(event.summary),
-            "channel": event.channel,
-            "headers": {
-                xml_safe(k): xml_safe(v) for k, v in redact_headers(event.headers).items()
-            },
-            "body": _pretty_body(event.body_text),
-            "step": event.step,
-        }
+        return event_view(event)
 
     def step(self, step: StepResult) -> dict[str, Any]:
         return {
@@ -364,7 +371,8 @@ class _Page:
             "scenario_problems": [s for s in scenarios
                                   if s["verdict"] in {v.value for v in PROBLEM_VERDICTS}
                                   and s["reason"]],
-            "bindings": list(result.bindings),
+            "bindings": spec_conflicts.split(result.bindings)[0],
+            "conflicts": spec_conflicts.split(result.bindings)[1],
             "role": info.role,
             "sides": self.sides(),
             "by_mode": self.by_mode(scenarios),

@@ -219,3 +219,88 @@ def sequence_svg(
         parts.append("</a>")
     parts.append("</svg>")
     return "".join(parts)
+
+
+# Charts of the load report (harness/load): same rules, no scripts, no ids, every text escaped. ---------------------
+CHART_COLOURS = ("#1d4ed8", "#15803d", "#b45309", "#7e22ce", "#0891b2", "#be185d", "#4b5563")
+
+
+def _nice_max(value: float) -> float:
+    """The axis maximum: ``value`` rounded up to 1, 2 or 5 times a power of ten."""
+    if value <= 0:
+        return 1.0
+    power = 10 ** len(str(int(value))) / 10
+    for step in (1, 2, 5, 10):
+        if value <= step * power:
+            return step * power
+    return 10 * power
+
+
+def line_chart_svg(series: dict[str, Sequence[float]], *, title: str, y_label: str, x_label: str = "seconds",
+                   width: int = 900, height: int = 260) -> str:
+    """One line per series over x = 0, 1, 2, ... (e.g. operations per second of a load run), with a legend."""
+    left, right, top, bottom = 56, 150, 14, 34
+    plot_w, plot_h = width - left - right, height - top - bottom
+    points = max((len(v) for v in series.values()), default=0)
+    y_max = _nice_max(max((max(v) for v in series.values() if v), default=0.0))
+    x_den = max(points - 1, 1)
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" width="{width}" height="{height}" '
+             f'viewBox="0 0 {width} {height}" role="img" font-family="{_a(FONT)}" aria-label="{_a(title)}">',
+             f"<title>{_t(title)}</title>",
+             f'<rect x="{left}" y="{top}" width="{plot_w}" height="{plot_h}" fill="#ffffff" stroke="#e5e7eb"/>']
+    for i in range(5):
+        y = top + plot_h - plot_h * i / 4
+        parts.append(f'<line x1="{left}" y1="{y:.1f}" x2="{left + plot_w}" y2="{y:.1f}" stroke="#f1f5f9"/>')
+        parts.append(f'<text x="{left - 6}" y="{y + 4:.1f}" font-size="11" text-anchor="end" fill="{MUTED}">'
+                     f"{y_max * i / 4:g}</text>")
+    for i in range(6):
+        x = left + plot_w * i / 5
+        parts.append(f'<text x="{x:.1f}" y="{top + plot_h + 16}" font-size="11" text-anchor="middle" '
+                     f'fill="{MUTED}">{x_den * i / 5:.0f}</text>')
+    parts.append(f'<text x="{left + plot_w / 2:.1f}" y="{height - 4}" font-size="11" text-anchor="middle" '
+                 f'fill="{MUTED}">{_t(x_label)}</text>')
+    parts.append(f'<text x="12" y="{top + plot_h / 2:.1f}" font-size="11" text-anchor="middle" fill="{MUTED}" '
+                 f'transform="rotate(-90 12 {top + plot_h / 2:.1f})">{_t(y_label)}</text>')
+    for n, (name, values) in enumerate(series.items()):
+        colour = CHART_COLOURS[n % len(CHART_COLOURS)]
+        coords = " ".join(f"{left + plot_w * i / x_den:.1f},{top + plot_h - plot_h * min(v, y_max) / y_max:.1f}"
+                          for i, v in enumerate(values))
+        if coords:
+            parts.append(f'<polyline points="{coords}" fill="none" stroke="{colour}" stroke-width="1.6"/>')
+        ly = top + 12 + 18 * n
+        parts.append(f'<rect x="{left + plot_w + 14}" y="{ly - 9}" width="12" height="3" fill="{colour}"/>')
+        parts.append(f'<text x="{left + plot_w + 32}" y="{ly - 4}" font-size="12" fill="{INK}">'
+                     f"{_t(shorten(name, 18))}</text>")
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def bar_chart_svg(groups: dict[str, dict[str, float]], *, title: str, unit: str = "ms", width: int = 900) -> str:
+    """Horizontal bars, one group per key (e.g. an operation), one bar per inner key (e.g. p50/p95/p99/max)."""
+    left, right, top = 120, 70, 10
+    bar_h, gap = 11, 10
+    keys = list(dict.fromkeys(k for g in groups.values() for k in g))
+    group_h = bar_h * max(len(keys), 1) + gap
+    height = top + group_h * max(len(groups), 1) + 26
+    plot_w = width - left - right
+    v_max = _nice_max(max((v for g in groups.values() for v in g.values()), default=0.0))
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" width="{width}" height="{height}" '
+             f'viewBox="0 0 {width} {height}" role="img" font-family="{_a(FONT)}" aria-label="{_a(title)}">',
+             f"<title>{_t(title)}</title>"]
+    for g, (name, values) in enumerate(groups.items()):
+        y0 = top + g * group_h
+        parts.append(f'<text x="{left - 8}" y="{y0 + group_h / 2:.1f}" font-size="12" text-anchor="end" '
+                     f'fill="{INK}">{_t(shorten(name, 16))}</text>')
+        for k, key in enumerate(keys):
+            value = values.get(key, 0.0)
+            y = y0 + k * bar_h
+            colour = CHART_COLOURS[k % len(CHART_COLOURS)]
+            w = plot_w * min(value, v_max) / v_max
+            parts.append(f'<rect x="{left}" y="{y:.1f}" width="{w:.1f}" height="{bar_h - 2}" fill="{colour}"/>')
+            parts.append(f'<text x="{left + w + 4:.1f}" y="{y + bar_h - 3:.1f}" font-size="10" fill="{MUTED}">'
+                         f"{_t(f'{key} {value:g} {unit}')}</text>")
+    parts.append(f'<line x1="{left}" y1="{height - 22}" x2="{left + plot_w}" y2="{height - 22}" stroke="#e5e7eb"/>')
+    parts.append(f'<text x="{left + plot_w}" y="{height - 8}" font-size="11" text-anchor="end" fill="{MUTED}">'
+                 f"{_t(f'{v_max:g} {unit}')}</text>")
+    parts.append("</svg>")
+    return "".join(parts)

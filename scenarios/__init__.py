@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from scenarios import cmp_only, cmp_rules, delegation, direct, installation, mano, notifications, operations, sm
+from scenarios import cmp_only, cmp_rules, delegation, delegation_hsm, direct, installation, installation_hsm, mano, notifications, operations, sm
+from scenarios import oauth
 from scenarios.common import Scenario
 
 
 def all_scenarios() -> list[Scenario]:
-    return (delegation.scenarios() + operations.scenarios() + cmp_rules.scenarios() + notifications.scenarios() + cmp_only.scenarios()
-            + installation.scenarios() + mano.scenarios() + direct.scenarios())
+    return (delegation.scenarios() + delegation_hsm.scenarios() + operations.scenarios() + cmp_rules.scenarios() + notifications.scenarios() + cmp_only.scenarios()
+            + installation.scenarios() + installation_hsm.scenarios() + mano.scenarios() + direct.scenarios()
+            + oauth.scenarios())
 
 
 def sm_scenarios() -> list[Scenario]:

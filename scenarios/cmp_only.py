@@ -8,6 +8,8 @@ from harness.checks.registry import Observation
 from harness.context import IssuedCert, RunContext
 from harness.flow import FlowStep, UseCase
 from harness.recorder import PreconditionFailed, Recorder
+from harness.checks.cmp_failinfo_rules import CERT_REQ_ID_CHECKS
+from scenarios.cmp_rules import cert_req_id_checks
 from scenarios.common import Scenario, certificate_of, header_checks
 from simulators.vnfm import make_csr
 
@@ -17,14 +19,14 @@ CMP_ENROLMENT = UseCase(
     "RFC 9483 clauses 4.1.1, 4.1.4 and 4.2 (harness summaries: RFC texts are not shipped)",
     (
         FlowStep("1", "VNFM", "CMF", "p10cr with the PKCS#10 request of a fresh key pair, without implicitConfirm."),
-        FlowStep("2", "CMF", "VNFM", "cp with the certificate."),
+        FlowStep("2", "CMF", "VNFM", "cp with the certificate (certReqId as pics.p10cr_cert_req_id claims)."),
         FlowStep("3", "VNFM", "CMF", "certConf for the certificate, answered with pkiConf."),
         FlowStep("4", "VNFM", "CMF", "rr for the certificate, answered with rp; a second rr is refused."),
     ),
 )
 
 CHECKS = ("cp-failinfo-absent", "status-reflects-modifications", "cert-binds-csr-key", "implicit-confirm-only-if-asked",
-          "certconf-pkiconf", "revoke-http-200", "revoke-takes-effect", *HEADER_CHECKS)
+          "certconf-pkiconf", "revoke-http-200", "revoke-takes-effect", *HEADER_CHECKS, *CERT_REQ_ID_CHECKS)
 
 
 def _cmp_only(ctx: RunContext) -> str | None:
@@ -47,6 +49,7 @@ def run_cmp_enrolment(ctx: RunContext, rec: Recorder) -> None:
     ctx.issued.append(IssuedCert(rec.scenario, cert_type, cert, (*first.message.extra_certs, *first.message.ca_pubs),
                                  csr, data, first.seqs))
     rec.check("cp-failinfo-absent", Observation(message=first.message, trace_seqs=first.seqs), step="2")
+    cert_req_id_checks(ctx, rec, (first.response, first.message), "2")  # SOL023 0 or RFC 9483 -1, as claimed
     status = next((r.status for r in first.message.responses if r.certificate is not None), None)
     issued = Observation(message=first.message, facts={"cert": cert, "csr": csr, "status": status},
                          trace_seqs=first.seqs)

@@ -18,6 +18,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.x509.oid import NameOID
 
 from harness.checks.cmp_checks import describe_cmp
+from harness.checks.cmp_failinfo_rules import CERT_REQ_ID_CHECKS
 from harness.checks.cmp_request_rules import CERTCONF_CHECKS, REQUEST_RULE_CHECKS
 from harness.checks.registry import Observation
 from harness.context import RunContext
@@ -36,7 +37,8 @@ FLOW = UseCase(
     "RFC 9483 clauses 3.1, 3.5, 4.1.1; RFC 9810 clauses 5.1.1, 5.2.3, 5.3.18, 7 (harness summaries: RFC texts "
     "are not shipped)",
     (
-        FlowStep("1", "VNFM", "CMF", "Control: a legitimate p10cr for a registered VNFCI; the CMF issues."),
+        FlowStep("1", "VNFM", "CMF", "Control: a legitimate p10cr for a registered VNFCI; the CMF issues, with the "
+                                     "certReqId pics.p10cr_cert_req_id claims (SOL023 0, RFC 9483 -1)."),
         FlowStep("2", "VNFM", "CMF", "A p10cr with pvno 1; the CMF answers an error with unsupportedVersion."),
         FlowStep("3", "VNFM", "CMF", "A p10cr whose sender is not the protection certificate's subject; refused."),
         FlowStep("4", "VNFM", "CMF", "A p10cr with a wrong senderKID (and one without); the wrong one is refused."),
@@ -64,10 +66,13 @@ def _immediate_type(ctx: RunContext) -> str:
 
 
 def _p10cr(ctx: RunContext, rec: Recorder, cert_type: str, step: str, *, implicit_confirm: bool = True,
-           **header: Any) -> tuple[bytes, Any]:
-    """A p10cr for a freshly registered VNFCI, with the VNFM's header and protection and ``header`` overrides."""
+           csr_transform: Callable[[bytes], bytes] | None = None, **header: Any) -> tuple[bytes, Any]:
+    """A p10cr for a freshly registered VNFCI, with the VNFM's header and protection and ``header`` overrides
+    (and the CSR passed through ``csr_transform``)."""
     reg = register(ctx, rec, cert_type, step=step)
     _, csr_der = make_csr(reg.data.get("subjectName"), reg.data["subjectAlternateName"])
+    if csr_transform is not None:
+        csr_der = csr_transform(csr_der)
     general_info = [(cmp.CERT_TYPE, CERT_TYPE_URN[cert_type]), (cmp.HANDLING, cmp.HANDLING_DELEGATION),
                     (cmp.CERT_CHAIN_REQUEST, "false"), (cmp.VNFCI_ID, reg.vnfci_id)]
     der = cmp.build_p10cr(csr_der=csr_der, general_info=general_info, implicit_confirm=implicit_confirm,
@@ -108,6 +113,7 @@ def _header_probes(ctx: RunContext, rec: Recorder, cert_type: str) -> None:
     control = (sent is not None and _accepted(sent[1]), _outcome(sent, error))
     rec.note("1", Verdict.PASS if control[0] else Verdict.INCONCLUSIVE, "control p10cr: " + control[1],
              seqs_of(sent[0]) if sent else ())
+    cert_req_id_checks(ctx, rec, sent, "1")
 
     def probe(step: str, **header: Any) -> tuple[Sent | None, str]:
         bad, _ = _p10cr(ctx, rec, cert_type, step, **header)
@@ -169,6 +175,15 @@ def _certconf_probes(ctx: RunContext, rec: Recorder, cert_type: str) -> None:
         _judge(rec, name, step, sent, error, control)
 
 
+def cert_req_id_checks(ctx: RunContext, rec: Recorder, sent: Sent | None, step: str) -> None:
+    """The certReqId of the cp answering a p10cr, judged against pics.p10cr_cert_req_id (SOL023 vs RFC 9483)."""
+    response, message = sent if sent is not None else (None, None)
+    obs = Observation(response=response, message=message, trace_seqs=seqs_of(response) if response else (),
+                      facts={"claimed": ctx.profile.pics.p10cr_cert_req_id})
+    for name in CERT_REQ_ID_CHECKS:
+        rec.check(name, obs, step=step)
+
+
 def run_request_rules(ctx: RunContext, rec: Recorder) -> None:
     cert_type = _immediate_type(ctx)
     _header_probes(ctx, rec, cert_type)
@@ -183,5 +198,9 @@ def _applicable(ctx: RunContext) -> str | None:
 
 
 def scenarios() -> list[Scenario]:
+    from scenarios import cmp_failinfo  # it builds on this module's probes
+
     return [Scenario("RFC9483-3.1[request-rules]", "RFC 9483 3.1, 4.1.1", FLOW.title, FLOW,
-                     (*REQUEST_RULE_CHECKS, *CERTCONF_CHECKS), run_request_rules, {}, _applicable)]
+                     (*REQUEST_RULE_CHECKS, *CERTCONF_CHECKS, *CERT_REQ_ID_CHECKS), run_request_rules, {},
+                     _applicable),
+            cmp_failinfo.scenario()]

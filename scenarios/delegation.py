@@ -98,11 +98,17 @@ def run_registration(cert_type: str, ctx: RunContext, rec: Recorder) -> None:
          lambda body: body.pop("typeOfVnfcCertHandling")),
         ("empty subjectName", "an empty subjectName (CertSubjectData: at least one attribute shall be present)",
          lambda body: body["subjectId"][0]["certificateData"][0].update(subjectName={})),
+        ("subjectName not an object", "a subjectName that is a string (CertSubjectData is an object)",
+         lambda body: body["subjectId"][0]["certificateData"][0].update(subjectName="CN=nfvct")),
     ):
         invalid_id, invalid_data = ctx.fresh_vnfci(cert_type)
         invalid = registration_body(cert_type, invalid_id, invalid_data)
         mutate(invalid)
         attempts.append((variant, why, invalid_id, ctx.vnfm.register(invalid)))
+    raw_id, _ = ctx.fresh_vnfci(cert_type)  # a body that is not JSON at all: a 4xx too, not a server error
+    attempts.append(("not JSON", "a body that is not JSON", raw_id, ctx.vnfm.request(
+        "POST", "/nfv-cert/v1/subjects", content=f'{{"subjectId": [{{"subjectId": "{raw_id}"'.encode(),
+        headers={"Content-Type": "application/json"})))
     # the state after the refusals: the full listing (all_fields: subjectId is excluded by default) names none
     full = "all_fields" in ctx.profile.pics.attribute_selectors
     listing = ctx.vnfm.request("GET", f"{ctx.profile.pixit.api_root}/nfv-cert/v1/subjects",
@@ -116,7 +122,7 @@ def run_registration(cert_type: str, ctx: RunContext, rec: Recorder) -> None:
 
 
 # C.2.2.2 / C.3.2.2 ---------------------------------------------------------------------------
-def _certificate_checks(ctx: RunContext, rec: Recorder, cert_type: str, obtained: Obtained, data: dict,
+def certificate_checks(ctx: RunContext, rec: Recorder, cert_type: str, obtained: Obtained, data: dict,
                         chain_requested: bool) -> None:
     cert = obtained.cert
     message = obtained.last.message
@@ -142,7 +148,7 @@ def _certificate_checks(ctx: RunContext, rec: Recorder, cert_type: str, obtained
         rec.check("chain-only-when-requested", obs, step="6")
 
 
-def _issuance_checks(ctx: RunContext, rec: Recorder, cert_type: str, obtained: Obtained) -> None:
+def issuance_checks(ctx: RunContext, rec: Recorder, cert_type: str, obtained: Obtained) -> None:
     first = obtained.first
     first_obs = Observation(response=first.response, message=first.message, trace_seqs=first.seqs)
     if cert_type in ctx.profile.pics.deferred_issuance:
@@ -169,24 +175,24 @@ def run_csr(cert_type: str, ctx: RunContext, rec: Recorder) -> None:
     obtained = obtain(ctx, rec, cert_type, reg, chain_request=True)
     note_stimulus(rec, "0", obtained.first.response, "p10cr (certChainRequest=true)")
     header_checks(ctx, rec, transaction(obtained), "6")
-    _issuance_checks(ctx, rec, cert_type, obtained)
+    issuance_checks(ctx, rec, cert_type, obtained)
     if obtained.cert is not None:
         rec.note("1", Verdict.PASS, "the registered delegate's request was accepted")
         rec.note("2", Verdict.PASS, "the CSR was accepted")
-    _ca_steps(ctx, rec, before_ca)
-    _certificate_checks(ctx, rec, cert_type, obtained, reg.data, True)
+    ca_steps(ctx, rec, before_ca)
+    certificate_checks(ctx, rec, cert_type, obtained, reg.data, True)
 
     rec.step("0")
     reg2 = register(ctx, rec, cert_type, step="0")
     second = obtain(ctx, rec, cert_type, reg2, chain_request=False, implicit_confirm=False)
-    _certificate_checks(ctx, rec, cert_type, second, reg2.data, False)
+    certificate_checks(ctx, rec, cert_type, second, reg2.data, False)
     confirm_obs = Observation(message=second.last.message, facts={"confirmation": second.confirmation},
                               trace_seqs=second.seqs + (second.confirmation.seqs if second.confirmation else ()))
     rec.check("implicit-confirm-only-if-asked", confirm_obs, step="6")
     rec.check("certconf-pkiconf", confirm_obs, step="6")
 
 
-def _ca_steps(ctx: RunContext, rec: Recorder, since: int) -> None:
+def ca_steps(ctx: RunContext, rec: Recorder, since: int) -> None:
     """Steps 3-5 are visible only when the SUT uses the harness's CA (CA-1 binding)."""
     ca_events = [e for e in ctx.trace.events(rec.scenario) if e.seq > since and "CA" in (e.sender, e.receiver)]
     requests = [e for e in ca_events if e.sender == "CMF"]

@@ -58,6 +58,24 @@ C_2_2_2 = UseCase(
     CONSUMER_IS_VNFM,
 )
 
+C_2_2_2_7 = UseCase(
+    "C.2.2.2.7",
+    "CSR Request for VNFCI certificate with the use of HSM",
+    f"{IFA026} table C.2.2.2.7-2 (additional pre-condition, table C.2.2.2.7-1: the VNFM integrates an HSM)",
+    (
+        FlowStep("0", "Consumer", "CMF",
+                 "The CMF receives the trigger: The Consumer requests to the HSM the generation of the key pairs of "
+                 "public key and private key for the VNFCI certificate and the transmission of the corresponding "
+                 "public key. If key attestation is used, the consumer requests the key attestation statement to the "
+                 "HSM. The consumer generates Certificate Signing Request with the information (note), which the "
+                 "consumer prepared via Os-Ma-Nfvo/Or-Vnfm/VNFM itself and request the HSM to sign the CSR with the "
+                 "VNFCI private key. The consumer sends a Certificate Signing Request to the CMF to obtain a VNFCI "
+                 "certificate."),
+        *C_2_2_2.steps[1:],  # steps 1-6 read as in table C.2.2.2.6-1
+    ),
+    CONSUMER_IS_VNFM,
+)
+
 # IFA026 C.3.2.1 / C.3.2.2: "the same as for VNFCI certificate ... except that the type of
 # certificate is VNF OAM certificate" -- the C.2.2.x tables with a parameter.
 USE_CASE_BY_CERT_TYPE = {
@@ -65,6 +83,8 @@ USE_CASE_BY_CERT_TYPE = {
     ("C.2.2.1", "VNF_OAM_certificate"): "C.3.2.1",
     ("C.2.2.2", "VNFCI_certificate"): "C.2.2.2",
     ("C.2.2.2", "VNF_OAM_certificate"): "C.3.2.2",
+    ("C.2.2.2.7", "VNFCI_certificate"): "C.2.2.2.7",
+    ("C.2.2.2.7", "VNF_OAM_certificate"): "C.3.2.2",  # C.3.2.2 has no sub-clauses: "the same as for VNFCI"
 }
 
 DEREGISTER = UseCase(

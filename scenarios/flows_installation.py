@@ -46,3 +46,25 @@ C_2_2_4 = UseCase(
     ),
     (("VNFI/VNFCI", "VNFI"),),
 )
+
+C_2_2_4_7 = UseCase(
+    "C.2.2.4.7", "VNFCI certificate installation after VNF Instantiation with the use of an HSM",
+    f"{IFA026} table C.2.2.4.7-2 (pre-conditions table C.2.2.4.7-1: the VNFM integrates an HSM, the VNFCI runs in an "
+    "HMEE attested by the attestation service, its key pair was generated in the HSM as in C.2.2.2.7)",
+    (
+        FlowStep("0", "VNFM", "VNFI",
+                 "The VNFI receives the trigger: The VNFM sends a \"SetConfigurationRequest\" to the VNFI as part of the "
+                 "VNF configuration process, see ETSI GS NFV-IFA 008 [12]. As parameter in that message, the VNFM "
+                 "provides the VNFCI certificate, certificate chain and details on HSM (HSM certificate)."),
+        FlowStep("1", "VNFI/VNFCI (HMEE)", "VNFI/VNFCI (HMEE)",
+                 "The VNFCI certificate, certificate chain are installed into the VNFCI."),
+        FlowStep("2", "VNFCI (HMEE)", "HSM",
+                 "Establishment of a secure TLS channel between the HSM and the VNFCI using the remote attestation "
+                 "credentials of HMEE and HSM certificate. (See note)"),
+        FlowStep("3", "VNFCI (HMEE)", "HSM", "The VNFCI request the key pairs to the HSM."),
+        FlowStep("4", "HSM", "VNFCI (HMEE)",
+                 "The HSM provides the key pairs to the VNFCI through the secure channel established in step-2."),
+        FlowStep("5", "VNFI", "VNFM", "The VNFI returns \"SetConfigurationResponse\" to the VNFM."),
+    ),
+    (("VNFI/VNFCI (HMEE)", "VNFI"), ("VNFCI (HMEE)", "VNFCI (HMEE)")),
+)

@@ -4,7 +4,7 @@ Pre-condition (C.2.2.3.4 #2/#3): the VNFM has the VNFCI key pair and the certifi
 the harness obtains them from the SUT's CMF (C.2.2.2), so the installed certificate is a real one.
 Then the simulated VNFM installs it through the simulated VIM (AllocateComputeRequest) or directly
 into the VNFI (SetConfigurationRequest); the CMF plays no part. C.2.2.4.7 (HSM-held keys delivered
-to an HMEE) is not replayed in this release.
+to an HMEE) is in scenarios/installation_hsm.py.
 """
 
 from __future__ import annotations

@@ -99,8 +99,11 @@ def _cert_facts(ctx: RunContext, entity: af.Entity, got: af.Download, csr_der: b
 def _obtain(ctx: RunContext, rec: Recorder, entity: af.Entity, wanted: str,
             csr_der: bytes) -> tuple[af.OrderRun, af.Download]:
     order = af.new_order(entity)
-    if order.response.status_code != 201:
-        raise PreconditionFailed(f"newOrder refused: HTTP {order.response.status_code} {order.response.text[:200]}")
+    if order.response.status_code != 201:  # a registered entity's well-formed newOrder: nothing can be issued
+        how = f"newOrder refused: HTTP {order.response.status_code} {order.response.text[:200]}"
+        rec.check("mano-cert-issued", Observation(facts={"cert": None, "how": how},
+                                                  trace_seqs=seqs_of(order.response)), step="6")
+        raise PreconditionFailed(how)
     af.validate(ctx, entity, order, wanted)
     seen = order
     if order.reused:
@@ -164,7 +167,11 @@ def csr_body(role: str, ctx: RunContext, rec: Recorder) -> None:
     rec.step("0")
     entity = af.entity_account(ctx, role, reg)
     if entity.account_response is None or entity.account_response.status_code not in (200, 201):
-        raise PreconditionFailed(f"the entity's newAccount failed: {entity.account_response and entity.account_response.text[:200]}")
+        answer = entity.account_response
+        how = f"the entity's newAccount with its initial credential failed: {answer and answer.text[:200]}"
+        rec.check("mano-cert-issued", Observation(facts={"cert": None, "how": how},
+                                                  trace_seqs=seqs_of(answer) if answer is not None else ()), step="6")
+        raise PreconditionFailed(how)
     note_stimulus(rec, "0", entity.account_response, f"{role}'s newAccount with its initial credential")
     rec.step("1")
     forged = af.entity_account(ctx, role, spare, mac_override=jose.b64encode(b"f" * 32).decode()) \
@@ -279,6 +286,8 @@ def jws_body(ctx: RunContext, rec: Recorder) -> None:
                        ("neither jwk nor kid", send(Probe(neither=True)), ("malformed",))]
         rec.check(name, Observation(facts={"probes": probes, "control": ok},
                                     trace_seqs=seqs_of(*(r for _, r, _ in probes))), step="1")
+    raw = client.http.post(new_order, content=b'{"protected": ', headers={"Content-Type": "application/jose+json"})
+    client.responses.append(raw)  # not a JWS, not even JSON: its error is judged with the others (a problem document)
     responses = [r for c in af.acme_of(ctx).clients for r in c.responses]
     rec.check("acme-problem-document", Observation(facts={"errors": [r for r in responses if r.status_code >= 400]}),
               step="1")

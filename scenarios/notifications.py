@@ -142,10 +142,20 @@ def _error_handling(ctx: RunContext, rec: Recorder, endpoint: NotificationEndpoi
         trace_seqs=seqs_of(refused, listed) + tuple(tests)), step="3")
     for item in leaked:
         ctx.vnfm.request("DELETE", f"{SUBS}/{item.get('id')}")
+    # a callbackUri without a port (the scheme's default, where the harness serves nothing): tested and refused too
+    portless = f"https://127.0.0.1/nfvct-no-endpoint/{ctx.rng.getrandbits(32):08x}"
+    unserved = ctx.vnfm.request("POST", SUBS, json=subscription_request(portless))
+    rec.check("cns-endpoint-test-failed-422", Observation(response=unserved, facts={
+        "control_ok": control_ok, "tests": "none (nothing is served there)", "listed_after": False},
+        trace_seqs=seqs_of(unserved)), step="3", instance="callbackUri without a port")
+    if unserved.status_code == 201 and json_body(unserved).get("id"):
+        ctx.vnfm.request("DELETE", f"{SUBS}/{json_body(unserved)['id']}")
     good = subscription_request(endpoint.configure("malformed"))
     for why, body in (("a request without callbackUri", {k: v for k, v in good.items() if k != "callbackUri"}),
                       ("a request without authentication (cardinality 1)",
-                       {k: v for k, v in good.items() if k != "authentication"})):
+                       {k: v for k, v in good.items() if k != "authentication"}),
+                      ("a callbackUri whose host is not a valid IDNA name",
+                       {**good, "callbackUri": "https://xn--zz.invalid/nfvct"})):
         response = ctx.vnfm.request("POST", SUBS, json=body)
         rec.check("cns-malformed-rejected", Observation(response=response, facts={"why": why, "control_ok": control_ok},
                                                         trace_seqs=seqs_of(response)), step="5")

@@ -85,15 +85,17 @@ class CaSimulator:
             # X.509 times have whole seconds: a short-lived certificate's notAfter is rounded up, not truncated
             .not_valid_after(now + (timedelta(seconds=seconds + 1 - now.microsecond / 1e6) if seconds
                                     else timedelta(days=days)))
-            .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-            .add_extension(x509.KeyUsage(True, False, False, False, False, False, False, False, False),
-                           critical="ca-ku-noncritical" not in self.faults)
+            .add_extension(x509.BasicConstraints(ca="ca-ee-ca-extensions" in self.faults, path_length=None),
+                           critical=True)
+            .add_extension(x509.KeyUsage(True, False, False, False, False, "ca-ee-ca-extensions" in self.faults,
+                                         False, False, False), critical="ca-ku-noncritical" not in self.faults)
         )
+        builder = self._not_end_entity(builder, cert_type)
         builder = self._profile_extensions(builder, ca, csr, cert_type)
-        if san is not None:
+        if san:
             names = x509.SubjectAlternativeName(san_general_names(san))
             builder = builder.add_extension(names, critical=not csr.subject.rdns)
-        else:
+        elif san is None:  # an empty list: no subjectAltName at all
             try:
                 requested = csr.extensions.get_extension_for_class(x509.SubjectAlternativeName)
                 builder = builder.add_extension(requested.value, critical=not csr.subject.rdns)
@@ -104,6 +106,17 @@ class CaSimulator:
         with self._lock:
             self.records[cert.serial_number] = record
         return record
+
+    def _not_end_entity(self, builder: x509.CertificateBuilder, cert_type: str) -> x509.CertificateBuilder:
+        """Faults: extensions that do not belong in an end-entity certificate (RFC 5280 4.2.1.10, 5.2.5)."""
+        label = URL_LABEL.get(cert_type, cert_type)
+        if "ca-ee-idp" in self.faults:  # a CRL extension
+            point = x509.UniformResourceIdentifier(f"{self.base_url}/ca1/v1/crl/{label}")
+            builder = builder.add_extension(x509.IssuingDistributionPoint(
+                [point], None, False, False, None, False, False), critical=False)
+        if "ca-ee-ca-extensions" in self.faults:
+            builder = builder.add_extension(x509.NameConstraints([x509.DNSName("nfvct.test")], None), critical=True)
+        return builder
 
     def _profile_extensions(self, builder: x509.CertificateBuilder, ca: Issued, csr: x509.CertificateSigningRequest,
                             cert_type: str) -> x509.CertificateBuilder:

@@ -4,8 +4,8 @@ installation simulators. They prove the checks that judge what those actors prod
 
 from __future__ import annotations
 
-from simulators import faults_install, faults_profile
+from simulators import faults_install, faults_install_hsm, faults_profile
 from wire.faults import Fault
 
-FAULTS: tuple[Fault, ...] = faults_profile.FAULTS + faults_install.FAULTS
+FAULTS: tuple[Fault, ...] = faults_profile.FAULTS + faults_install.FAULTS + faults_install_hsm.FAULTS
 BY_NAME: dict[str, Fault] = {f.name: f for f in FAULTS}

@@ -18,4 +18,9 @@ FAULTS: tuple[Fault, ...] = scoped((
           "Writes a random subjectKeyIdentifier instead of RFC 5280 method (1)."),
     Fault("ca-no-crldp", ("IFA026:C.6:crl-distribution-point",), "Issues certificates without cRLDistributionPoints."),
     Fault("ca-no-aia", ("IFA026:C.6:authority-info-access",), "Issues certificates without authorityInfoAccess."),
+    Fault("ca-ee-idp", ("RFC5280:4.2:end-entity-extensions",),
+          "Puts an issuingDistributionPoint (a CRL extension, RFC 5280 5.2.5) into end-entity certificates."),
+    Fault("ca-ee-ca-extensions", ("RFC5280:4.2:end-entity-extensions",),
+          "Issues end-entity certificates with basicConstraints cA=TRUE, keyCertSign in keyUsage and "
+          "nameConstraints (RFC 5280 4.2.1.9, 4.2.1.3, 4.2.1.10: CA certificates only)."),
 ), ONLY)

@@ -17,6 +17,7 @@ the harness's stand-in for what a VNFM or VIM vendor would have to attest.
 
 from __future__ import annotations
 
+import ssl
 import tempfile
 import threading
 import time
@@ -26,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import httpx
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from starlette.applications import Starlette
@@ -33,6 +35,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from simulators.hmee import fetch_key_pair
+from wire.credentials import Issued
 from wire.serve import TlsFiles, serve
 
 
@@ -86,6 +90,10 @@ class Vnfci:
     def __init__(self, stack: ExitStack, workdir: Path) -> None:
         self._stack, self._dir = stack, Path(tempfile.mkdtemp(prefix="vnfci-", dir=workdir))
 
+    @property
+    def directory(self) -> Path:
+        return self._dir
+
     def install(self, cert_pem: str, key_pem: str, chain: list[str]) -> str:
         """Install and start serving; the key file lives only in the VNFCI's own directory. Returns its URL."""
         cert = x509.load_pem_x509_certificate(cert_pem.encode())
@@ -111,6 +119,8 @@ class InstallSimulators:
     faults: frozenset[str] = frozenset()
     vim_keys: KeyStore = field(default_factory=KeyStore)
     fail_allocations: int = 0  # the VIM refuses this many AllocateComputeRequests first (installation attempts)
+    hmee_credentials: dict[str, Issued] = field(default_factory=dict)  # vnfcId -> remote attestation credential
+    hmee_hooks: dict[str, Any] = field(default_factory=dict)  # httpx event hooks of the HMEE's client (the trace)
 
     def __post_init__(self) -> None:
         self.vim_keys.keep_forever = "vim-keeps-key" in self.faults
@@ -147,14 +157,38 @@ class InstallSimulators:
         return JSONResponse({"computeId": str(uuid.uuid4()), "vnfcAddress": address}, status_code=201)
 
     async def _configure(self, request: Request) -> Response:
+        body = await request.json()
+        if isinstance(body, dict) and "hsm" in body:  # C.2.2.4.7: the key pair comes from the HSM to the HMEE
+            return await self._configure_hmee(body)
         try:
-            _, cert, key, chain = self._credentials(await request.json())
+            _, cert, key, chain = self._credentials(body)
         except ValueError as exc:
             return JSONResponse({"status": 400, "detail": str(exc)}, status_code=400)
         try:
             return JSONResponse({"vnfcAddress": self._vnfci.install(cert, key, chain)})
         except RuntimeError as exc:
             return JSONResponse({"status": 422, "detail": f"installation failed: {exc}"}, status_code=422)
+
+
+    async def _configure_hmee(self, body: dict[str, Any]) -> Response:
+        """IFA026 C.2.2.4.7 steps 1-4: install certificate and chain, then the HMEE fetches its key pair from the
+        HSM over TLS (HSM certificate from the request, the HMEE's attestation credential) and installs it."""
+        from starlette.concurrency import run_in_threadpool
+
+        vnfc, cert, hsm = body.get("vnfcId"), body.get("certificate"), body.get("hsm")
+        if not isinstance(vnfc, str) or not isinstance(cert, str) or not isinstance(hsm, dict):
+            return JSONResponse({"status": 400, "detail": "vnfcId, certificate and hsm are required"}, status_code=400)
+        chain = [] if "vnfi-no-chain" in self.faults else [c for c in body.get("chain", []) if isinstance(c, str)]
+        credential = self.hmee_credentials.get(vnfc)
+        if credential is None:
+            return JSONResponse({"status": 422, "detail": f"{vnfc}: no attested HMEE"}, status_code=422)
+        try:
+            key_pem = await run_in_threadpool(fetch_key_pair, self._vnfci.directory, vnfc, hsm, credential,
+                                              self.hmee_hooks)
+            return JSONResponse({"vnfcAddress": self._vnfci.install(cert, key_pem, chain)})
+        except (RuntimeError, ValueError, KeyError, httpx.HTTPError, ssl.SSLError) as exc:
+            return JSONResponse({"status": 422, "detail": f"installation failed: {type(exc).__name__}: {exc}"},
+                                status_code=422)
 
 
 def start_install_simulators(stack: ExitStack, workdir: Path, tls: TlsFiles,

@@ -44,6 +44,7 @@ class Received:
     answered: int
     client: str  # subject DN of the TLS client certificate, "" if none
     seq: int  # trace event of the request
+    auth: str = ""  # with a token verifier (OAuth 2.0 subscriptions): "valid", or why the bearer token is not
 
 
 @dataclass
@@ -51,6 +52,9 @@ class _Mode:
     test_status: int = 204
     fail_posts: int = 0  # answer this many POSTs with 503 before accepting
     posts: int = 0
+    # OAuth 2.0 (SOL013 8.3.4): the bearer token (None: none sent) -> "" if valid, else why; a POST without a
+    # valid one is answered 401 (the endpoint test GET is recorded, not refused)
+    verify: Callable[[str | None], str] | None = None
 
 
 @dataclass
@@ -66,9 +70,10 @@ class NotificationEndpoint:
     def url(self, name: str) -> str:
         return f"{self.base_url}/notify/{name}"
 
-    def configure(self, name: str, *, test_status: int = 204, fail_posts: int = 0) -> str:
+    def configure(self, name: str, *, test_status: int = 204, fail_posts: int = 0,
+                  verify: Callable[[str | None], str] | None = None) -> str:
         with self._cond:
-            self._modes[name] = _Mode(test_status, fail_posts)
+            self._modes[name] = _Mode(test_status, fail_posts, verify=verify)
         return self.url(name)
 
     def app(self) -> Starlette:
@@ -130,16 +135,25 @@ class NotificationEndpoint:
                 status = 503 if mode.posts <= mode.fail_posts else 204
             else:
                 status = 405
+            verify = mode.verify
+        auth = ""
+        if verify is not None and request.method in ("GET", "POST"):
+            header = request.headers.get("authorization", "")
+            why = verify(header[7:].strip() if header.lower().startswith("bearer ") else None)
+            auth = why or "valid"
+            if why and request.method == "POST":
+                status = 401
         try:
             body = json.loads(raw) if raw else None
         except ValueError:
             body = None
         self.trace.record("VNFM", "CMF", "http-response", str(status), channel=CHANNEL)
         with self._cond:
-            self._received.append(Received(name, request.method, time.monotonic(), body, status, client, seq))
+            self._received.append(Received(name, request.method, time.monotonic(), body, status, client, seq, auth))
             self._cond.notify_all()
         # no keep-alive: the endpoint stops at the end of each scenario without waiting for the CMF's connections
-        headers = {"Connection": "close", **({"Allow": "GET, POST"} if status == 405 else {})}
+        headers = {"Connection": "close", **({"Allow": "GET, POST"} if status == 405 else {}),
+                   **({"WWW-Authenticate": 'Bearer error="invalid_token"'} if status == 401 else {})}
         return Response(status_code=status, headers=headers)
 
     def received(self, callback: str | None = None, method: str | None = None) -> list[Received]:

@@ -7,6 +7,7 @@ Every request and response goes into the run's trace.
 
 from __future__ import annotations
 
+import os
 import ssl
 from dataclasses import dataclass
 from typing import Any
@@ -28,6 +29,30 @@ PKIXCMP = "application/pkixcmp"
 CERT_TYPE_URN = {"VNFCI_certificate": cmp.CERT_TYPE_VNFC, "VNF_OAM_certificate": cmp.CERT_TYPE_VNFOAM}
 
 
+class SentRequest:
+    """A CMP request the VNFM sent, standing for its cmp.PkiMessageView: the header values the VNFM chose (body_type,
+    transaction_id, sender_nonce, recip_nonce, raw) without decoding its own DER; any other field is decoded from
+    ``raw`` on first use (once)."""
+
+    def __init__(self, raw: bytes, body_type: str, transaction_id: bytes, sender_nonce: bytes,
+                 recip_nonce: bytes | None = None) -> None:
+        self.raw, self.body_type, self.transaction_id = raw, body_type, transaction_id
+        self.sender_nonce, self.recip_nonce = sender_nonce, recip_nonce
+
+    def __getattr__(self, name: str) -> Any:  # only for the fields not set above
+        if name.startswith("__"):
+            raise AttributeError(name)
+        view = self.__dict__.get("_view")
+        if view is None:
+            view = self.__dict__["_view"] = cmp.parse_message(self.raw)
+        return getattr(view, name)
+
+
+def fresh_ids() -> tuple[bytes, bytes]:
+    """A new transactionID and senderNonce (RFC 9483 3.1: 128 bits of randomness each)."""
+    return os.urandom(cmp.NONCE_LENGTH), os.urandom(cmp.NONCE_LENGTH)
+
+
 @dataclass(frozen=True)
 class CmpExchange:
     """One CMP request/response pair as the VNFM saw it."""
@@ -35,7 +60,7 @@ class CmpExchange:
     response: httpx.Response
     message: cmp.PkiMessageView | None  # None if the body did not decode
     decode_error: str
-    request: cmp.PkiMessageView
+    request: SentRequest | cmp.PkiMessageView  # what the VNFM sent (a cmp.PkiMessageView's fields, its own DER not re-parsed)
 
     @property
     def seqs(self) -> tuple[int, ...]:
@@ -100,10 +125,10 @@ class VnfmClient:
     def cmp_url(self, cert_type: str, operation: str) -> str:
         return self.cmp_base + ("/" if self.single_path else f"/{URL_NAMES[cert_type]}/{operation}")
 
-    def _cmp_post(self, cert_type: str, operation: str, der: bytes) -> CmpExchange:
+    def _cmp_post(self, cert_type: str, operation: str, der: bytes, sent: SentRequest | None = None) -> CmpExchange:
         url = self.cmp_url(cert_type, operation)
         response = self.http.post(url, content=der, headers={"content-type": PKIXCMP})
-        request_view = cmp.parse_message(der)
+        request_view = sent if sent is not None else cmp.parse_message(der)  # a caller's own bytes: decoded
         try:
             return CmpExchange(response, cmp.parse_message(response.content), "", request_view)
         except cmp.CmpDecodeError as exc:
@@ -134,27 +159,33 @@ class VnfmClient:
         ]
         if vnfci_id is not None:
             general_info.append((cmp.VNFCI_ID, vnfci_id))
+        tid, nonce = fresh_ids()
         der = cmp.build_p10cr(
             csr_der=csr_der,
             sender=self.cert.subject if self.cert else x509.Name([]),
             recipient=self._recipient(),
             general_info=general_info,
             implicit_confirm=implicit_confirm,
+            transaction_id=tid,
+            sender_nonce=nonce,
             **self._protection(),
         )
-        return self._cmp_post(cert_type, "pkcs10", der)
+        return self._cmp_post(cert_type, "pkcs10", der, SentRequest(der, "p10cr", tid, nonce))
 
     def poll(self, cert_type: str, previous: CmpExchange) -> CmpExchange:
         assert previous.message is not None
+        tid, nonce = previous.request.transaction_id, fresh_ids()[1]
         der = cmp.build_poll_req(
             cert_req_id=0,
-            transaction_id=previous.request.transaction_id,
+            transaction_id=tid,
             recip_nonce=previous.message.sender_nonce,
+            sender_nonce=nonce,
             sender=self.cert.subject if self.cert else x509.Name([]),
             recipient=self._recipient(),
             **self._protection(),
         )
-        return self._cmp_post(cert_type, "pkcs10", der)
+        return self._cmp_post(cert_type, "pkcs10", der,
+                              SentRequest(der, "pollReq", tid, nonce, previous.message.sender_nonce))
 
     def post_raw(self, cert_type: str, operation: str, der: bytes) -> tuple[httpx.Response, Any]:
         """POST arbitrary bytes as application/pkixcmp: (response, decoded reply or None)."""
@@ -172,27 +203,33 @@ class VnfmClient:
     def cert_conf(self, cert_type: str, previous: CmpExchange, cert: x509.Certificate) -> CmpExchange:
         """certConf for a certificate received without implicit confirmation."""
         assert previous.message is not None
+        tid, nonce = previous.request.transaction_id, fresh_ids()[1]
         der = cmp.build_cert_conf(
             cert=cert,
             cert_req_id=previous.message.responses[0].cert_req_id if previous.message.responses else 0,
-            transaction_id=previous.request.transaction_id,
+            transaction_id=tid,
             recip_nonce=previous.message.sender_nonce,
+            sender_nonce=nonce,
             sender=self.cert.subject if self.cert else x509.Name([]),
             recipient=self._recipient(),
             **self._protection(),
         )
-        return self._cmp_post(cert_type, "pkcs10", der)
+        return self._cmp_post(cert_type, "pkcs10", der,
+                              SentRequest(der, "certConf", tid, nonce, previous.message.sender_nonce))
 
     def rr(self, cert_type: str, cert: x509.Certificate) -> CmpExchange:
+        tid, nonce = fresh_ids()
         der = cmp.build_rr(
             serial=cert.serial_number,
             issuer=cert.issuer,
             reason=0,  # unspecified; RFC 9483 4.2 wants a reasonCode
+            transaction_id=tid,
+            sender_nonce=nonce,
             sender=self.cert.subject if self.cert else x509.Name([]),
             recipient=self._recipient(),
             **self._protection(),
         )
-        return self._cmp_post(cert_type, "revocation", der)
+        return self._cmp_post(cert_type, "revocation", der, SentRequest(der, "rr", tid, nonce))
 
 
 def make_csr(

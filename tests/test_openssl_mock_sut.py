@@ -6,7 +6,10 @@ resources (pics.rest_registration = false) and one CMP path (pixit.cmp_single_pa
 
 What the report says about it, and why (pinned below):
 * PASS: response protection, pvno, transactionID, recipNonce, fresh senderNonce, no failInfo in
-  an accepted cp, implicitConfirm only when asked, rr answered 200 with rp.
+  an accepted cp, implicitConfirm only when asked, rr answered 200 with rp; the protection
+  certificate (first in extraCerts, digitalSignature, valid); certReqId -1 answering the p10cr, as
+  the profile claims (pics.p10cr_cert_req_id = "rfc9483": OpenSSL follows RFC 9483 4.1.4, so
+  SOL023's 0 is NOT APPLICABLE); no CA or CRL extension in the fixed end-entity certificate.
 * FAIL certconf (RFC 9483 4.1.1): the mock binds a CMP transaction to one TCP connection; the
   harness's certConf arrives on a new connection and gets "unexpected pkibody".
 * FAIL CMF.Certm.Del.006: the mock does not track revocation; a second rr is accepted again.
@@ -67,6 +70,10 @@ EXPECTED = {
     "IFA026:C.6:crl-distribution-point": "FAIL",
     "IFA026:C.6:authority-info-access": "FAIL",
     "IFA026:C.6:authority-key-identifier": "PASS",
+    "RFC5280:4.2:end-entity-extensions": "PASS",
+    "RFC9483:3.3:protection-cert": "PASS",
+    "RFC9483:4.1.4:cert-req-id": "PASS",  # claimed below: the mock answers a p10cr with certReqId -1
+    "SOL023:5.5.3.2:cert-req-id": "NOT APPLICABLE",  # SOL023's 0 is not claimed (the specifications conflict)
 }
 
 
@@ -110,6 +117,7 @@ name = "OpenSSL {subprocess.run(['openssl', 'version'], capture_output=True, tex
 cert_types = ["VNFCI_certificate"]
 rest_registration = false
 cert_notifications = false
+p10cr_cert_req_id = "rfc9483"
 [pixit]
 api_root = "http://127.0.0.1:{port}"
 cmp_base = "http://127.0.0.1:{port}/pkix"

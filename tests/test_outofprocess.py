@@ -1,7 +1,7 @@
 """Verdicts do not depend on where the SUT runs: an `nfvct init` environment, the reference CMF served by
 `nfvct serve-reference --role cmf --profile P` as a separate process, `nfvct run --profile P` against it, and
 every requirement's verdict equal to the embedded run's. Out of process too, one fault per area (REST, CMP,
-notifications, ACME, direct mode) FAILs exactly the requirements it declares, and a harness actor's fault
+notifications, ACME, direct mode, OAuth 2.0) FAILs exactly the requirements it declares, and a harness actor's fault
 (CA-1's certificate profile) given to `nfvct run` does as well."""
 
 from __future__ import annotations
@@ -34,7 +34,9 @@ CLI = "import sys; from harness.cli import main; sys.exit(main(sys.argv[1:]))"
 @pytest.fixture(scope="module")
 def environment(tmp_path_factory: pytest.TempPathFactory) -> Path:
     directory = tmp_path_factory.mktemp("env")
-    return init_cmf(directory, ports=free_ports(tuple(DEFAULT_PORTS), span=SERVED_SPAN["cmf"]), check_after=0)
+    # the embedded run's profile: OAuth 2.0 claimed (pics.oauth2), the reference validating the harness AS's JWTs
+    return init_cmf(directory, ports=free_ports(tuple(DEFAULT_PORTS), span=SERVED_SPAN["cmf"]), check_after=0,
+                    oauth=True)
 
 
 def _wait_ready(process: subprocess.Popen[bytes], log: Path, seconds: float = 30.0) -> None:
@@ -89,7 +91,8 @@ def test_every_verdict_equals_the_embedded_run(environment: Path) -> None:
 
 
 @pytest.mark.parametrize("fault", ["no-location-header", "bad-response-protection", "cns-no-notify-revoke",
-                                   "acme-skip-validation", "direct-no-query"])
+                                   "acme-skip-validation", "direct-no-query", "ignore-scope",
+                                   "notify-without-token"])
 def test_a_fault_per_area_fails_exactly_its_requirements(environment: Path, fault: str) -> None:
     declared = by_name("cmf")[fault]
     with served(environment, fault):

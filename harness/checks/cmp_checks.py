@@ -86,6 +86,13 @@ def csr_unregistered_subject_rejected(obs: Observation) -> Result:
     return _refused(obs, "p10cr with an unregistered subjectAltName", "badCertTemplate")
 
 
+@check("csr-attestation-verified", "Cmf.CertLcm.011")
+def csr_attestation_verified(obs: Observation) -> Result:
+    """Delegation mode: a CSR whose key attestation fails against the subject's registered attester is refused."""
+    return _refused(obs, f"p10cr with {obs.facts.get('why', 'a failing key attestation statement')}",
+                    "badCertTemplate")
+
+
 @check("csr-created-201", "SOL023:5.3.3:csr-response")
 def csr_created_201(obs: Observation) -> Result:
     """An immediately available certificate comes in a 201 Created cp."""

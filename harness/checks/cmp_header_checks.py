@@ -16,11 +16,16 @@ from harness.checks.registry import (
     passed,
     verdict_of,
 )
+from datetime import datetime, timezone
+
+from cryptography import x509
+
 from wire import cmp
+from wire.cmp.mac import PASSWORD_BASED_MAC, PBMAC1
 from wire.x509util import PathError, build_path
 
 HEADER_CHECKS = ("cmp-pvno", "cmp-transaction-id", "cmp-recip-nonce", "cmp-sender-nonce",
-                 "cmp-response-protection")
+                 "cmp-response-protection", "cmp-protection-cert")
 
 
 HEADER_SCOPE = ("SOL023 5.5.2.3 gives the PKIHeader of the profiled messages; applied to the CMF's responses, "
@@ -110,3 +115,47 @@ def cmp_response_protection(obs: Observation) -> Result:
     except PathError as exc:
         return failed(expected, f"signed by '{signer.subject.rfc4514_string()}', not trusted: {exc}")
     return passed(expected, f"{response.body_type} signed by '{signer.subject.rfc4514_string()}'")
+
+
+def _valid_at(cert: x509.Certificate, when: datetime) -> bool:
+    return cert.not_valid_before_utc <= when <= cert.not_valid_after_utc
+
+
+@check("cmp-protection-cert", "RFC9483:3.3:protection-cert",
+       scope="Every CMP response of every transaction (cp, pollRep, pkiConf, rp, error). RFC 9483 3.3 "
+             "(paraphrase, unverified): the CMP protection certificate comes first in extraCerts; RFC 5280 "
+             "4.2.1.3: a key that signs is certified with digitalSignature when keyUsage is present")
+def cmp_protection_cert(obs: Observation) -> Result:
+    """The response's CMP protection certificate (the extraCerts certificate whose key verifies the protection)
+    is the first in extraCerts, has digitalSignature in its keyUsage (when present), and is valid at the
+    response's messageTime and now."""
+    response = obs.message
+    expected = ("the protection certificate first in extraCerts, keyUsage with digitalSignature, valid at "
+                "messageTime and now")
+    if response is None:
+        return inconclusive("no decodable CMP response", expected)
+    if response.protection is None:
+        if not obs.facts.get("protection_claimed", True):
+            return not_applicable("the PICS does not claim protected CMP responses (pics.cmp_protected_responses)")
+        return inconclusive("unprotected: no protection certificate to judge (cmp-response-protection judges it)",
+                            expected)
+    if response.protection_alg in (PASSWORD_BASED_MAC, PBMAC1):
+        return not_applicable("MAC-based protection: there is no protection certificate")
+    signer = cmp.protection_signer(response) or (response.extra_certs[0] if response.extra_certs else None)
+    if signer is None:
+        return failed(expected, f"{response.body_type}: no certificate in extraCerts")
+    problems = []
+    if response.extra_certs and response.extra_certs[0] != signer:
+        problems.append("not the first certificate in extraCerts")
+    try:
+        usage = signer.extensions.get_extension_for_class(x509.KeyUsage).value
+        if not usage.digital_signature:
+            problems.append("keyUsage without digitalSignature")
+    except x509.ExtensionNotFound:
+        pass
+    now = datetime.now(timezone.utc)
+    for label, when in (("messageTime", response.message_time), ("now", now)):
+        if when is not None and not _valid_at(signer, when.astimezone(timezone.utc)):
+            problems.append(f"not valid at {label} {when.isoformat()}")
+    who = f"{response.body_type} signed by '{signer.subject.rfc4514_string()}'"
+    return verdict_of(not problems, expected, who + (": " + "; ".join(problems) if problems else ""))

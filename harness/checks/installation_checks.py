@@ -51,3 +51,34 @@ def vim_key_deleted(obs: Observation) -> Result:
     """The VIM no longer holds the VNFCI private key once the installation attempt has been made."""
     return verdict_of(not obs.facts["holds"], "no copy of the key at the VIM after the installation",
                       "still held" if obs.facts["holds"] else "deleted")
+
+
+@check("set-configuration-hsm", "IFA026:C.2.2.4.7:set-configuration", scope=SIM.format("VNFM"))
+def set_configuration_hsm(obs: Observation) -> Result:
+    """C.2.2.4.7 step 0: SetConfigurationRequest carries the certificate, its chain and the HSM certificate, and
+    no private key (the key pair goes from the HSM to the HMEE only)."""
+    body = obs.facts["request"]
+    hsm = body.get("hsm") if isinstance(body.get("hsm"), dict) else {}
+    present = {"certificate": isinstance(body.get("certificate"), str), "chain": bool(body.get("chain")),
+               "HSM certificate": isinstance(hsm.get("certificate"), str)}
+    missing = [k for k, ok in present.items() if not ok]
+    leaked = sorted(k for k in body if "private" in k.lower() or k.lower() == "key")
+    expected = "certificate, certificate chain and HSM certificate; no private key member"
+    return verdict_of(not missing and not leaked, expected, "; ".join(
+        [f"missing: {', '.join(missing)}"] * bool(missing) + [f"carries {', '.join(leaked)}"] * bool(leaked))
+        or "certificate, chain and HSM certificate; no private key")
+
+
+@check("hsm-key-release-attested", "IFA026:C.2.2.4.7:secure-channel", scope=SIM.format("HSM"))
+def hsm_key_release_attested(obs: Observation) -> Result:
+    """The HSM hands the VNFCI key pair over its TLS channel only to that VNFCI's attested HMEE: a client without
+    the HMEE's remote attestation credential gets nothing; the attested HMEE (the control) got it."""
+    expected = ("key pair released to the attested HMEE only; refused (TLS or HTTP 4xx) to: "
+                + ", ".join(label for label, _ in obs.facts["probes"]))
+    control_ok, control = obs.facts["control"]
+    if not control_ok:
+        return inconclusive(f"the attested HMEE did not obtain its key pair ({control}), so a refusal proves "
+                            "nothing", expected)
+    got = [label for label, outcome in obs.facts["probes"] if outcome.startswith("HTTP 200")]
+    observed = "; ".join(f"{label}: {outcome}" for label, outcome in obs.facts["probes"])
+    return verdict_of(not got, expected, observed)

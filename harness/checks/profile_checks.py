@@ -16,7 +16,7 @@ from typing import Any
 
 import httpx
 from cryptography import x509
-from cryptography.x509.oid import AuthorityInformationAccessOID, ExtendedKeyUsageOID
+from cryptography.x509.oid import AuthorityInformationAccessOID, ExtendedKeyUsageOID, ExtensionOID
 
 from harness import lint
 from harness.bounds import bounded
@@ -30,7 +30,8 @@ from harness.plaintext import plain
 SCOPE = "IFA026 C.6 is an informative example profile; the harness uses it as its default (pixit.cert_profile)"
 EKU = {"clientAuth": ExtendedKeyUsageOID.CLIENT_AUTH, "serverAuth": ExtendedKeyUsageOID.SERVER_AUTH}
 CHECKS = ("c6-validity", "c6-key-usage", "c6-extended-key-usage", "c6-authority-key-identifier",
-          "c6-subject-key-identifier", "c6-crl-distribution-point", "c6-authority-info-access")
+          "c6-subject-key-identifier", "c6-crl-distribution-point", "c6-authority-info-access",
+          "ee-extensions")
 
 
 @functools.cache
@@ -160,6 +161,51 @@ def c6_authority_info_access(obs: Observation) -> Result:
             problems.append(f"no id-ad-{wanted}")
     return _judge("c6-authority-info-access", obs, "authorityInfoAccess with caIssuers and OCSP", problems,
                   f"{len(have)} access method(s)")
+
+
+# extensions an end-entity certificate does not carry (names as in the profile's "end_entity" row)
+NOT_END_ENTITY = {"issuingDistributionPoint": ExtensionOID.ISSUING_DISTRIBUTION_POINT,
+                  "deltaCRLIndicator": ExtensionOID.DELTA_CRL_INDICATOR, "cRLNumber": ExtensionOID.CRL_NUMBER,
+                  "nameConstraints": ExtensionOID.NAME_CONSTRAINTS}
+_EE_DEFAULT = {"forbidden_extensions": list(NOT_END_ENTITY), "forbidden_key_usage": ["key_cert_sign", "crl_sign"]}
+# pkilint finding codes about the same fields (harness.lint's AREAS has no row for this check)
+_EE_LINT = ("name_constraints", "keycertsign", "crl_sign", "crlsign", "basic_constraints", "issuing_distribution",
+            "ca_certificate")
+
+
+def _ee_lint(obs: Observation, result: Result) -> Result:
+    findings = obs.facts.get("lint")
+    if findings is None or result.verdict not in (Verdict.PASS, Verdict.FAIL):
+        return result
+    bad = [str(f) for f in lint.significant(findings) if any(c in f.code.lower() for c in _EE_LINT)]
+    if result.verdict is Verdict.PASS:
+        opinion = "pkilint DISAGREES: " + "; ".join(bad) if bad else "pkilint agrees (no finding)"
+    else:
+        opinion = "pkilint agrees: " + "; ".join(bad) if bad else \
+            "pkilint has no finding on it (RFC 5280 linting does not flag every CA-only extension)"
+    return Result(result.verdict, result.expected, f"{result.observed} [{opinion}]", result.reason)
+
+
+@check("ee-extensions", "RFC5280:4.2:end-entity-extensions",
+       scope="Every certificate the SUT delivered for an end entity (VNFCI, VNF OAM, NFV-MANO); the list is the "
+             "profile's end_entity row (default: RFC 5280 4.2.1.3, 4.2.1.9, 4.2.1.10, 5.2.5)")
+def ee_extensions(obs: Observation) -> Result:
+    """No CA or CRL extension in an end-entity certificate: basicConstraints without cA, no keyCertSign or
+    cRLSign, no nameConstraints, no issuingDistributionPoint (or other CRL extension)."""
+    cert: x509.Certificate = obs.facts["cert"]
+    rule = {**_EE_DEFAULT, **obs.facts["profile"].get("end_entity", {})}
+    problems = []
+    basic = _ext(cert, x509.BasicConstraints)
+    if basic is not None and basic.value.ca:
+        problems.append("basicConstraints cA=TRUE")
+    usage = _ext(cert, x509.KeyUsage)
+    if usage is not None:
+        problems += [f"keyUsage {bit}" for bit in rule["forbidden_key_usage"] if getattr(usage.value, bit)]
+    present = {e.oid for e in cert.extensions}
+    problems += [name for name in rule["forbidden_extensions"] if NOT_END_ENTITY.get(name) in present]
+    expected = ("an end-entity certificate: no basicConstraints cA, no " + ", ".join(rule["forbidden_key_usage"])
+                + ", none of " + ", ".join(rule["forbidden_extensions"]))
+    return _ee_lint(obs, verdict_of(not problems, expected, "; ".join(problems) or "none present"))
 
 
 def _issuer(ctx: RunContext, item: IssuedCert) -> x509.Certificate | None:

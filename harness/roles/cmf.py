@@ -17,6 +17,7 @@ from starlette.applications import Starlette
 from harness import endpoints
 from harness.context import RunContext
 from harness.env_cmf import CA_TYPES, DEFAULT_PORTS, init_cmf
+from harness.spec_conflicts import CMF_CONFLICTS
 from harness.events import Event, Message
 from harness.listeners import EMBEDDED_SPAN, free_ports, listen
 from harness.profile import HarnessPixit, Identity, Profile, load_profile
@@ -31,6 +32,7 @@ from simulators.acme.responder import TlsAlpnResponder
 from simulators.ca import CaSimulator
 from simulators.direct.actors import run_direct_actors
 from simulators.direct.ca_direct import DirectCa
+from simulators.oauth.actors import bearer_for, start_oauth
 from simulators.vnfm import VnfmClient
 from wire.credentials import Issued, load_issued
 from wire.serve import LOOPBACK, TlsFiles, release
@@ -52,6 +54,9 @@ BINDINGS = (
 )
 
 
+# the reference's PICS statement claims RFC 9483's certReqId -1 while the reference sends SOL023's 0
+MISCLAIM = "pics-claims-rfc9483-cert-req-id"
+
 # listeners whose URL the CMF learns during the run, so an embedded run binds them on ephemeral ports
 RUN_TIME_URLS = {"notify": 0, "vnfci": 0, "direct_cmp": 0}
 
@@ -67,7 +72,7 @@ def _issuing(h: HarnessPixit) -> dict[str, Issued]:
 
 class CmfRole:
     name = "cmf"
-    bindings = BINDINGS
+    bindings = BINDINGS + CMF_CONFLICTS  # the conflicts are shown apart (harness/spec_conflicts.py)
 
     def scenarios(self) -> list[Scenario]:
         return all_scenarios()
@@ -77,7 +82,11 @@ class CmfRole:
         held = free_ports(tuple(DEFAULT_PORTS), span=EMBEDDED_SPAN, hold=True)  # bound here until a listener
         try:  # takes each: written into the environment before they listen, no other process can take them
             release(LOOPBACK, [held[n] for n in RUN_TIME_URLS])
-            profile_path = init_cmf(workdir, ports=held | RUN_TIME_URLS, check_after=check_after)
+            profile_path = init_cmf(workdir, ports=held | RUN_TIME_URLS, check_after=check_after, oauth=True)
+            if MISCLAIM in faults:  # a fault of the reference's own PICS statement (reference/cmf/faults.py)
+                text = profile_path.read_text(encoding="utf-8")
+                profile_path.write_text(text.replace("\n[pics]", '\n[pics]\np10cr_cert_req_id = "rfc9483"', 1),
+                                        encoding="utf-8")
             with run_cmf(load_settings(settings_for(profile_path), faults)):
                 profile = load_profile(profile_path)
                 yield dataclasses.replace(profile, name="embedded reference CMF", source="embedded reference CMF")
@@ -113,6 +122,10 @@ class CmfRole:
                 if h.has("ca1"):
                     self._ca1(stack, ctx, h, pixit.client_ca, trace, seed, faults, selected, emit)
             ctx.acme = actors_for(profile, trace, responder=responder)
+            oauth = start_oauth(stack, pixit, h, trace) if profile.pics.oauth2 else None  # the AS; VNFMs' tokens
+            for name, vnfm in (() if oauth is None else (("vnfm", ctx.vnfm), ("vnfm2", ctx.vnfm2))):
+                if vnfm is not None and name in oauth.clients:
+                    vnfm.http.auth = bearer_for(oauth, name)
             yield ctx
 
     @staticmethod

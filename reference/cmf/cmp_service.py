@@ -7,6 +7,7 @@ The numbered comments are the steps of IFA026 table C.2.2.2.6-1.
 
 from __future__ import annotations
 
+import contextvars
 import os
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -22,7 +23,8 @@ from starlette.routing import Route
 
 from wire import cmp, sol013
 from wire.cmp.header import subject_key_id
-from wire.credentials import new_key
+from wire.credentials import Issued, load_issued, new_key
+from reference.cmf import attestation
 from reference.cmf.ca_client import CaClient, CaError, CaIssued
 from reference.cmf.config import URL_NAME, RefCmfConfig
 from reference.cmf.notifier import Notifier
@@ -30,6 +32,8 @@ from reference.cmf.store import CertRow, Store
 from wire.x509util import PathError, build_path, san_strings, subject_matches
 
 PKIXCMP = "application/pkixcmp"
+# senderNonce of the response being built, per request (contextvars: one per asyncio task, so per request)
+_SENT_NONCE: contextvars.ContextVar[bytes | None] = contextvars.ContextVar("refcmf_sent_nonce", default=None)
 SEEN_NONCES = 100_000
 MESSAGE_TIME_TOLERANCE = timedelta(hours=1)  # local policy for messageTime (RFC 9810 5.2.3 badTime)
 SUPPORTED_PVNO = (cmp.PVNO_CMP2000, cmp.PVNO_CMP2021)
@@ -66,9 +70,11 @@ class CmpService:
         self.store = store
         self.ca = ca
         self._wrong_key = new_key()  # for the bad-response-protection fault
+        self._no_ds_signer = self._load_no_ds_signer()  # for the protection-cert-no-digitalsignature fault
         self._seen_nonces: dict[bytes, None] = {}  # insertion-ordered, bounded: replay detection
         self._last_nonce: dict[bytes, bytes] = {}  # transactionID -> senderNonce of our last response
         self._issued: dict[bytes, bytes] = {}  # transactionID -> DER of the certificate awaiting certConf
+        self._paths: dict[tuple[x509.Certificate, ...], tuple[datetime, datetime]] = {}  # path -> validity window
 
     def routes(self) -> list[Route]:
         base = self.config.cmp_base
@@ -90,13 +96,25 @@ class CmpService:
         except cmp.CmpDecodeError as exc:
             if self.config.has("malformed-500"):
                 return Response(b"internal error", status_code=500)
-            return self._send(cmp.build_error(request=None, fail_info=("badDataFormat",),
+            bit = "badRequest" if self.config.has("failinfo-badrequest-everywhere") else "badDataFormat"
+            return self._send(cmp.build_error(request=None, fail_info=(bit,),
                                               status_string=f"undecodable PKIMessage: {exc}",
                                               **self._signer()), 400)
 
+    def _load_no_ds_signer(self) -> Issued | None:
+        """The second protection identity `nfvct init` writes beside the CMF's own (keyUsage without
+        digitalSignature), loaded only when the fault needs it."""
+        if not self.config.has("protection-cert-no-digitalsignature"):
+            return None
+        where = self.config.tls_cert.with_name("cmf-cmp-nods.crt") if self.config.tls_cert else None
+        if where is None or not where.is_file():
+            raise ValueError(f"fault protection-cert-no-digitalsignature needs {where or 'cmf-cmp-nods.crt'}: "
+                             "make the environment anew with `nfvct init`")
+        return load_issued(where, where.with_suffix(".key"))
+
     def _signer(self) -> dict[str, Any]:
         """Protection and header arguments for every response builder (header faults applied here)."""
-        signer = self.config.signer
+        signer = self._no_ds_signer or self.config.signer
         kwargs: dict[str, Any] = {"signer_key": signer.key, "signer_cert": signer.cert,
                                   "extra_certs": signer.chain[:-1]}
         if self.config.has("bad-response-protection"):
@@ -111,15 +129,21 @@ class CmpService:
             kwargs["recip_nonce"] = os.urandom(16)
         if self.config.has("stale-sender-nonce"):
             kwargs["sender_nonce"] = b"\x5a" * 16
+        kwargs.setdefault("sender_nonce", os.urandom(cmp.NONCE_LENGTH))  # chosen here: _send knows it unparsed
+        _SENT_NONCE.set(kwargs["sender_nonce"])
         return kwargs
 
     def _send(self, der: bytes, status: int, request: cmp.PkiMessageView | None = None) -> Response:
         """Send a response and remember its senderNonce under the request's transactionID: the next
-        message of the transaction must echo it."""
-        sent = cmp.parse_message(der)
+        message of the transaction must echo it. The nonce is the one the last ``_signer()`` of this request
+        chose (every response is built with it, just before it is sent), else read from the message."""
+        nonce = _SENT_NONCE.get()
+        _SENT_NONCE.set(None)
         txid = request.transaction_id if request is not None else None
-        if txid and sent.sender_nonce:
-            self._last_nonce[txid] = sent.sender_nonce
+        if txid and nonce is None:
+            nonce = cmp.parse_message(der).sender_nonce
+        if txid and nonce:
+            self._last_nonce[txid] = nonce
             while len(self._last_nonce) > SEEN_NONCES:
                 self._last_nonce.pop(next(iter(self._last_nonce)))
         return Response(der, status_code=status, media_type=PKIXCMP)
@@ -130,7 +154,14 @@ class CmpService:
             raise Reject("badRecipientNonce", "recipNonce is not the senderNonce of this transaction's last response")
 
     def _fail_info(self, reject: Reject) -> tuple[str, ...]:
+        if self.config.has("failinfo-badrequest-everywhere") and reject.fail_info in ("badDataFormat",
+                                                                                       "badSenderNonce"):
+            return ("badRequest",)
         return ("badRequest",) if self.config.has("generic-failinfo") else (reject.fail_info,)
+
+    def _cert_req_id(self) -> int:
+        """certReqId of a CertResponse to a p10cr: 0 (SOL023 table 5.5.3.2-1), -1 (RFC 9483 4.1.4) under the fault."""
+        return -1 if self.config.has("cert-req-id-rfc9483") else 0
 
     def _error(self, view: cmp.PkiMessageView, reject: Reject) -> Response:
         return self._send(cmp.build_error(request=view, fail_info=self._fail_info(reject),
@@ -159,6 +190,20 @@ class CmpService:
         while len(self._seen_nonces) > SEEN_NONCES:
             self._seen_nonces.pop(next(iter(self._seen_nonces)))
 
+    def _check_path(self, signer: x509.Certificate, candidates: tuple[x509.Certificate, ...]) -> None:
+        """build_path to the client trust anchors, remembered per (signer, extraCerts, anchors) while the time is
+        within every path certificate's validity: only build_path's validity check depends on the time, so the
+        answer is the one it would give. A refusal is never remembered."""
+        key = (signer, *candidates, *self.config.client_trust)  # certificates hash and compare by their DER
+        now = datetime.now(timezone.utc)
+        window = self._paths.get(key)
+        if window is not None and window[0] <= now <= window[1]:
+            return
+        path = build_path(signer, candidates, self.config.client_trust, at=now)
+        self._paths[key] = (max(c.not_valid_before_utc for c in path), min(c.not_valid_after_utc for c in path))
+        while len(self._paths) > 1024:
+            self._paths.pop(next(iter(self._paths)))
+
     def _authenticate(self, view: cmp.PkiMessageView) -> str:
         """The requester's identity from signature-based protection by an NFV-MANO certificate."""
         if view.protection is None:
@@ -167,7 +212,7 @@ class CmpService:
         if signer is None:
             raise Reject("badMessageCheck", "protection does not verify with any certificate in extraCerts")
         try:
-            build_path(signer, view.extra_certs, self.config.client_trust)
+            self._check_path(signer, view.extra_certs)
         except PathError as exc:
             raise Reject("signerNotTrusted", f"protection certificate not trusted: {exc}") from exc
         # after path validation: a trusted certificate parses (an untrusted one may not)
@@ -212,7 +257,7 @@ class CmpService:
         if len(view.cert_confirms) != 1:
             raise Reject("badRequest", f"certConf must hold exactly one CertStatus, got {len(view.cert_confirms)}")
         status = view.cert_confirms[0]
-        if status.cert_req_id != 0:  # the certReqId of our cp (SOL023 table 5.5.3.2-1)
+        if status.cert_req_id != self._cert_req_id():  # the certReqId of our cp (SOL023 table 5.5.3.2-1)
             raise Reject("badRequest", f"certReqId {status.cert_req_id} matches no CertResponse of this transaction")
         if status.status is not None and status.status.status == 0 and status.status.fail_info:
             raise Reject("badRequest", "failInfo present although the status is accepted")
@@ -252,9 +297,11 @@ class CmpService:
         try:
             csr = x509.load_der_x509_csr(view.csr_der or b"")
             csr.public_key()
+            csr.signature_hash_algorithm  # noqa: B018  (an unknown signature algorithm raises here)
             valid_pop = csr.is_signature_valid
         except UnsupportedAlgorithm as exc:  # RFC 9810 5.2.3 badAlg: unrecognized or unsupported algorithm
-            raise Reject("badAlg", f"the CSR's key or signature algorithm is not supported: {exc}") from exc
+            bit = "badDataFormat" if self.config.has("failinfo-baddataformat-for-alg") else "badAlg"
+            raise Reject(bit, f"the CSR's key or signature algorithm is not supported: {exc}") from exc
         except ValueError as exc:
             raise Reject("badDataFormat", f"p10cr does not hold a usable PKCS#10 request: {exc}") from exc
         req = self._validate(view, owner, cert_type, csr, info, valid_pop)
@@ -262,6 +309,7 @@ class CmpService:
             self.store.put_transaction(view.transaction_id or b"", owner, "pending",
                                        self.config.polls_before_ready, req.__dict__)
             waiting = cmp.build_cp(request=view, status=3, cert=None, status_string="issuance pending",
+                                   cert_req_id=self._cert_req_id(),
                                    **self._signer())
             return self._send(waiting, 200 if self.config.has("waiting-200") else 202, view)
         return await self._issue_and_reply(view, req, 200 if self.config.has("csr-200") else 201)
@@ -285,7 +333,11 @@ class CmpService:
         data = self._certificate_data(subject_resource, vnfci_id, csr)
         if data is None and not self.config.has("skip-csr-subject-check"):
             raise Reject("badCertTemplate", "CSR subject/subjectAltName do not match the registered certificateData")
+        if why := attestation.refusal(self._entries(subject_resource), vnfci_id, csr, self.config.has):  # CertLcm.011
+            raise Reject(attestation.FAIL_INFO, why)
         sans = san_strings(csr)
+        if self.config.has("drop-csr-san"):
+            sans = []  # CA-1: an empty subjectAltName list replaces the CSR's with none
         if self.config.has("wrong-subject"):
             sans = [*sans, "cmf-added.invalid"]
         return CsrRequest(owner, cert_type, vnfci_id or "", subject_resource,
@@ -371,7 +423,7 @@ class CmpService:
         extra = tuple(signer.pop("extra_certs"))
         chain = issued.chain if send_chain else ()
         reply = cmp.build_cp(
-            request=view, status=0, cert=issued.cert,
+            request=view, status=0, cert=issued.cert, cert_req_id=self._cert_req_id(),
             fail_info=("badRequest",) if self.config.has("failinfo-on-accept") else (),
             ca_pubs=chain[-1:], extra_certs=extra + chain[:-1],
             implicit_confirm_granted=grant, **signer)

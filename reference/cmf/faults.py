@@ -7,7 +7,7 @@ runs every fault and asserts the set of FAILed requirements equals this list exa
 
 from __future__ import annotations
 
-from reference.cmf import faults_acme, faults_direct, faults_notify
+from reference.cmf import faults_acme, faults_attestation, faults_direct, faults_notify, faults_oauth
 from wire.faults import Fault, scoped
 
 
@@ -20,7 +20,7 @@ _M405 = (
     "SOL023:5.6.3.4.3.4:patch-405",
 )
 
-CORE_SCENARIOS = "not SOL023-7.3|installation|C.4.|SOL023-5.5.2a|direct mode"
+CORE_SCENARIOS = "not SOL023-7.3|installation|C.4.|SOL023-5.5.2a|direct mode|SOL023-C."
 
 _CORE: tuple[Fault, ...] = (
     Fault("no-mtls", ("IFA026:C.2.2.1.4:mtls",),
@@ -45,6 +45,12 @@ _CORE: tuple[Fault, ...] = (
     Fault("accept-empty-subject-name", ("IFA026:C.2.2.1.6:invalid-registration",),
           "Registers certificateData whose subjectName is an empty CertSubjectData (SOL023 table 5.6.4.3.2-1 note: "
           "at least one attribute shall be present)."),
+    Fault("register-non-json-500", ("IFA026:C.2.2.1.6:invalid-registration",),
+          "Answers a RegistrationRequest body that is not JSON with HTTP 500 (the parse error escapes) instead of "
+          "400 (found by mutation testing, docs/mutation-triage.md)."),
+    Fault("accept-subject-name-string", ("IFA026:C.2.2.1.6:invalid-registration",),
+          "Registers certificateData whose subjectName is a string, not a CertSubjectData object (found by "
+          "mutation testing)."),
     Fault("reject-vnfoam-registration", ("CMF.Certm.Del.001", "Cmf.CertLcm.003"),
           "Refuses every registration with certType VNF_OAM_certificate (422)."),
     Fault("ignore-filter", ("SOL023:5.6.3.3.3.2:filter",),
@@ -119,7 +125,9 @@ _CORE: tuple[Fault, ...] = (
     Fault("stale-sender-nonce", ("SOL023:5.5.2.3:sender-nonce",),
           "Uses the same senderNonce in every CMP response."),
     Fault("generic-failinfo", ("RFC9810:5.2.3:badPOP", "RFC9810:5.2.3:notAuthorized",
-                                "RFC9810:5.2.3:badMessageCheck", "RFC9483:3.1:pvno", "RFC9483:3.1:messageTime"),
+                                "RFC9810:5.2.3:badMessageCheck", "RFC9483:3.1:pvno", "RFC9483:3.1:messageTime",
+                                "RFC9810:5.2.3:badDataFormat", "RFC9810:5.2.3:badSenderNonce",
+                                "RFC9810:5.2.3:badAlg"),
           "Every CMP rejection carries failInfo badRequest, whatever the reason."),
     Fault("malformed-500", ("RFC9483:3.5:malformed",), "Answers bytes that are not a PKIMessage with HTTP 500."),
     Fault("unsupported-body-pkiconf", ("RFC9483:3.6.4:unsupported-body",),
@@ -155,6 +163,24 @@ _CORE: tuple[Fault, ...] = (
     Fault("certconf-content-unchecked", ("RFC9483:4.1.1:certconf-content",),
           "Confirms any certConf of the transaction: two CertStatus, an unknown certReqId, failInfo with "
           "status accepted, or a certHash made with another algorithm all get pkiConf."),
+    # failInfo choices (scenario RFC9483-3.6.4[failinfo-choices]), certReqId, protection certificate, CSR content
+    Fault("failinfo-badrequest-everywhere", ("RFC9810:5.2.3:badDataFormat", "RFC9810:5.2.3:badSenderNonce"),
+          "Answers badRequest where badDataFormat (an undecodable message or CSR key) or badSenderNonce (a missing, "
+          "short or replayed senderNonce) fit."),
+    Fault("failinfo-baddataformat-for-alg", ("RFC9810:5.2.3:badAlg",),
+          "Answers badDataFormat where badAlg fits: a CSR whose key or signature algorithm it does not support."),
+    Fault("cert-req-id-rfc9483", ("SOL023:5.5.3.2:cert-req-id",),
+          "Sets certReqId -1 (RFC 9483 4.1.4) in the cp answering a p10cr, although its PICS claims SOL023's 0 "
+          "(pics.p10cr_cert_req_id = \"sol023\"); it confirms certConf for -1 accordingly."),
+    Fault("pics-claims-rfc9483-cert-req-id", ("RFC9483:4.1.4:cert-req-id",),
+          "The reference's own PICS statement (its profile.toml) claims pics.p10cr_cert_req_id = \"rfc9483\" "
+          "while it sends SOL023's certReqId 0 (embedded runs only: the harness writes that profile)."),
+    Fault("protection-cert-no-digitalsignature", ("RFC9483:3.3:protection-cert",),
+          "Signs its CMP responses with a second identity of its own (reference/cmf-cmp-nods.crt, same subject "
+          "and issuer) whose keyUsage lacks digitalSignature."),
+    Fault("drop-csr-san", ("CMF.Certm.Del.002", "RFC9810:5.2.3:grantedWithMods"),
+          "Asks CA-1 for a certificate without the CSR's subjectAltName (an empty CA-1 subjectAltName list) and "
+          "answers \"accepted\"."),
 )
 
 # Per topic: the Certificate Notification interface, ACME and direct mode. The faults of the harness's own
@@ -162,7 +188,7 @@ _CORE: tuple[Fault, ...] = (
 # The CMF's own faults are proven over the Certificate Management scenarios; their knock-on effects on the
 # notification and installation scenarios (which consume its certificates) are not part of the declared lists.
 FAULTS: tuple[Fault, ...] = (scoped(_CORE, CORE_SCENARIOS) + faults_notify.FAULTS + faults_acme.FAULTS
-                             + faults_direct.FAULTS)
+                             + faults_direct.FAULTS + faults_attestation.FAULTS + faults_oauth.FAULTS)
 
 BY_NAME: dict[str, Fault] = {f.name: f for f in FAULTS}
 

@@ -11,7 +11,8 @@ ACME_SCENARIOS = "C.4.|SOL023-5.5.2a"
 _REGISTRATION = ("acme-register-untrusted", "acme-register-bad-fqdn", "acme-account-no-orders",
                  "acme-registration-no-location")
 _JWS = ("acme-no-replay-nonce", "acme-accept-mac-alg", "acme-nonce-encoding-badnonce", "acme-accept-replayed-nonce",
-        "acme-ignore-url", "acme-accept-jwk-and-kid", "acme-no-problem-json", "acme-account-by-jwk")
+        "acme-ignore-url", "acme-accept-jwk-and-kid", "acme-no-problem-json", "acme-account-by-jwk",
+        "acme-non-json-500")
 _SCOPE = {**{n: "SOL023-5.5.2a" for n in _JWS}, **{n: "(ACME newAccount" for n in _REGISTRATION},
           "acme-skip-attestation": "/HSM"}
 _CSR_SCENARIOS = "(ACME, "  # the three C.4.x.2 CSR scenarios (their titles)
@@ -41,6 +42,14 @@ _ALL: tuple[Fault, ...] = (
           "Accepts requests after newAccount that carry the account key as jwk instead of the account URL as kid."),
     Fault("acme-no-problem-json", ("RFC8555:6.7:problem",),
           "Sends its ACME errors as application/json instead of application/problem+json."),
+    Fault("acme-non-json-500", ("RFC8555:6.7:problem",),
+          "Answers a request body that is not JSON (not a JWS at all) with HTTP 500 text/plain, not a problem "
+          "document (found by mutation testing, docs/mutation-triage.md)."),
+    Fault("acme-refuse-initial-credential", ("CMF.Certm.Mano.002", "Cm-Mano.001", "Cmf.CertLcm.005"),
+          "Refuses the entity's newAccount with its genuine, unspent initial credential (as if deregistered), so "
+          "nothing can be issued (found by mutation testing)."),
+    Fault("acme-neworder-500", ("CMF.Certm.Mano.002", "Cm-Mano.001", "Cmf.CertLcm.005"),
+          "Answers every newOrder with 500 serverInternal (found by mutation testing)."),
     Fault("acme-registration-no-location", ("CMF.Certm.Mano.001", "Cm-Oss.001", "Cmf.CertLcm.002"),
           "Answers the OSS's registration (newAccount) 201 without the Location of the account."),
     Fault("acme-cert-download-broken", ("CMF.Certm.Mano.002", "Cm-Mano.001", "Cmf.CertLcm.005"),

@@ -20,6 +20,12 @@ FAULTS: tuple[Fault, ...] = scoped((
           "Tests the notification endpoint but creates the subscription (201) although the test failed."),
     Fault("cns-accept-malformed", ("SOL023:7.3.1:reject-invalid",),
           "Accepts a CertificateSubscriptionRequest without callbackUri or authentication."),
+    Fault("cns-callback-idna-500", ("SOL023:7.3.1:reject-invalid",),
+          "Answers a subscription whose callbackUri host is not a valid IDNA name with HTTP 500 instead of 400 "
+          "(found by mutation testing, docs/mutation-triage.md)."),
+    Fault("cns-portless-callback-500", ("SOL023:7.5.3.3.1:endpoint-422", "SOL023:7.3.1:reject-invalid"),
+          "Answers a subscription whose callbackUri has no explicit port with HTTP 500 (its port test does not "
+          "allow for None) instead of testing the endpoint (found by mutation testing)."),
     Fault("cns-no-location", ("SOL023:7.5.3.3.1:created", "CMF.CNS.001", "Cm-Vnfm.003"),
           "201 Created on a new subscription without the Location header."),
     Fault("cns-duplicate-201", ("SOL023:7.5.3.3.1:duplicate",),

@@ -41,8 +41,10 @@ def run_cmf(settings: CmfSettings) -> Iterator[RunningCmf]:
         notifier = Notifier(config, store)
         agent = DirectAgent(settings.direct, config.faults) if settings.direct is not None else None
         routes = agent.routes() if agent is not None else []
-        served = stack.enter_context(serve(build_app(config, store, notifier, routes), tls, name="refcmf",
-                                           host=settings.bind, port=settings.port, url=settings.url))
+        app = build_app(config, store, notifier, routes)
+        served = stack.enter_context(serve(app, tls, name="refcmf", host=settings.bind, port=settings.port,
+                                           url=settings.url))
+        stack.callback(app.state.ca_client.close)  # while its server's loop still runs (unwound first)
         if agent is not None:  # direct mode: (keep) subscribed to the VNFM's VNF LCM notifications
             stack.callback(agent.close)
             agent.start(served.base_url + CALLBACK)
@@ -51,11 +53,13 @@ def run_cmf(settings: CmfSettings) -> Iterator[RunningCmf]:
         stack.callback(notifier.close)
         directory = ""
         if settings.acme is not None:  # server-authenticated TLS only (JWS authenticates the requests)
-            server = AcmeServer(settings.acme, CaClient(config.ca), config.faults)
+            acme_ca = CaClient(config.ca)
+            server = AcmeServer(settings.acme, acme_ca, config.faults)
             acme_served = stack.enter_context(serve(server.app(), TlsFiles(config.tls_cert, config.tls_key, None,
                                                                            "none"), name="refcmf-acme",
                                                     host=settings.bind, port=settings.acme_port,
                                                     url=settings.acme_url))
+            stack.callback(acme_ca.close)
             server.base_url = acme_served.base_url
             directory = server.url("directory")
         yield RunningCmf(served.base_url, store, config, directory)

@@ -33,6 +33,8 @@ from pyasn1.codec.der import encoder as der_encoder
 from pyasn1_alt_modules import rfc9810
 
 from reference.cmf.config import RefCmfConfig
+from reference.cmf.oauth import oauth_of
+from reference.cmf.oauth_tokens import NotifyTokens
 from reference.cmf.store import CertRow, Store
 
 MAX_ATTEMPTS = 3
@@ -81,6 +83,7 @@ class _Delivery:
     body: dict[str, Any]
     attempt: int = 0
     not_before: float = 0.0
+    authentication: Any = None  # the subscription's (SOL013 8.3.4): OAuth 2.0 needs a token per delivery
 
 
 class Notifier:
@@ -93,6 +96,7 @@ class Notifier:
         self.client_tls.load_verify_locations(cadata="".join(
             c.public_bytes(_PEM).decode() for c in config.client_trust))
         self.client_tls.load_cert_chain(str(config.tls_cert), str(config.tls_key))
+        self.tokens = NotifyTokens(oauth_of(config), config.faults)  # OAUTH2_CLIENT_CREDENTIALS subscriptions
         self._queue: queue.Queue[_Delivery] = queue.Queue(maxsize=10_000)
         self._stop = threading.Event()
         self._cp: dict[int, bytes] = {}  # serial -> the cp PKIMessage that delivered it (for FULL notifications)
@@ -145,7 +149,8 @@ class Notifier:
                 continue
             try:
                 self._queue.put_nowait(_Delivery(body["callbackUri"], self._notification(sub_id, body, row, state,
-                                                                                          change)))
+                                                                                          change),
+                                                 authentication=body.get("authentication")))
             except queue.Full:
                 self.log.append((sub_id, state, "queue full: dropped"))
 
@@ -200,7 +205,8 @@ class Notifier:
     def _post(self, client: httpx.Client, delivery: _Delivery) -> _Delivery | None:
         sub = delivery.body.get("subscriptionId", "?")
         try:
-            status: int | str = client.post(delivery.url, json=delivery.body).status_code
+            status: int | str = client.post(delivery.url, json=delivery.body,
+                                            headers=self.tokens.headers(delivery.authentication)).status_code
         except httpx.HTTPError as exc:
             status = f"{type(exc).__name__}: {exc}"
         self.log.append((str(sub), str(delivery.body.get("certificateState")), status))

@@ -9,6 +9,7 @@ filter supported), GET/DELETE on an individual subscription; every other method 
 
 from __future__ import annotations
 
+import asyncio
 import json
 import ssl
 import uuid
@@ -31,8 +32,9 @@ KNOWN = ("id", "callbackUri", "verbosity", "filter", "filter/certificateState", 
          "filter/vnfInstanceSubscriptionFilter", "_links", "_links/self", "_links/self/href")
 
 
-def validate_subscription(body: Any) -> str | None:
-    """Why a CertificateSubscriptionRequest (SOL023 7.6.2.2) is malformed, or None."""
+def validate_subscription(body: Any, *, faults: frozenset[str] = frozenset()) -> str | None:
+    """Why a CertificateSubscriptionRequest (SOL023 7.6.2.2) is malformed, or None. ``faults``: the ones that
+    break the URI parsing here (cns-callback-idna-500, cns-portless-callback-500) raise instead."""
     if not isinstance(body, dict):
         return "CertificateSubscriptionRequest must be a JSON object"
     uri = body.get("callbackUri")
@@ -44,11 +46,20 @@ def validate_subscription(body: Any) -> str | None:
             raise httpx.InvalidURL("no host")
         if parsed.port is not None and not 0 < parsed.port < 65536:
             raise httpx.InvalidURL(f"port {parsed.port} out of range")
+        if parsed.port is None and "cns-portless-callback-500" in faults:
+            raise TypeError("'<' not supported between 'int' and 'NoneType'")  # as a port test that forgot None
     except (httpx.InvalidURL, ValueError) as exc:
+        if "cns-callback-idna-500" in faults and not isinstance(exc, httpx.InvalidURL):
+            raise  # the fault: the IDNA codec's ValueError escapes
         return f"callbackUri is not a valid URI: {exc}"
     auth = body.get("authentication")
     if not isinstance(auth, dict) or not isinstance(auth.get("authType"), list) or not auth["authType"]:
         return "authentication (cardinality 1, SOL013 8.3.4 SubscriptionAuthentication) needs a non-empty authType"
+    params = auth.get("paramsOauth2ClientCredentials")
+    if "OAUTH2_CLIENT_CREDENTIALS" in auth["authType"] and not (isinstance(params, dict) and all(
+            isinstance(params.get(k), str) and params[k] for k in ("clientId", "clientPassword", "tokenEndpoint"))):
+        return ("authType OAUTH2_CLIENT_CREDENTIALS needs paramsOauth2ClientCredentials with clientId, clientPassword "
+                "and tokenEndpoint (SOL013 8.3.4)")
     if "verbosity" in body and body["verbosity"] not in VERBOSITY:
         return f"verbosity must be one of {', '.join(VERBOSITY)}"
     flt = body.get("filter")
@@ -129,7 +140,10 @@ class SubscriptionResources:
             body = json.loads(await request.body())
         except (ValueError, RecursionError):  # RecursionError: nested too deep for the parser
             return sol013.to_response(sol013.bad_request("request body is not JSON"))
-        problem = validate_subscription(body)
+        try:
+            problem = validate_subscription(body, faults=self.config.faults)
+        except (ValueError, TypeError):  # only under the faults named in validate_subscription
+            return Response("Internal Server Error", status_code=500, media_type="text/plain")
         if problem and not self.config.has("cns-accept-malformed"):
             return sol013.to_response(sol013.bad_request(problem))
         if problem:  # the fault stores what it can
@@ -142,7 +156,7 @@ class SubscriptionResources:
                     href = self.representation(request, sub_id, existing)["_links"]["self"]["href"]
                     return Response(status_code=303, headers={"Location": href})
         if not self.config.has("cns-no-endpoint-test") and body["callbackUri"]:
-            failure = await self._test_endpoint(body["callbackUri"])
+            failure = await self._test_endpoint(body["callbackUri"], body.get("authentication"))
             if failure and not self.config.has("cns-ignore-endpoint-test"):
                 return sol013.to_response(sol013.unprocessable(
                     f"the notification endpoint test failed: {failure}"))
@@ -152,11 +166,13 @@ class SubscriptionResources:
         headers = {} if self.config.has("cns-no-location") else {"Location": representation["_links"]["self"]["href"]}
         return JSONResponse(representation, status_code=201, headers=headers)
 
-    async def _test_endpoint(self, uri: str) -> str | None:
-        """SOL023 7.5.5.3.2: GET on the notification endpoint, 204 expected. None = passed."""
+    async def _test_endpoint(self, uri: str, authentication: Any = None) -> str | None:
+        """SOL023 7.5.5.3.2: GET on the notification endpoint (authorized as the notifications will be), 204
+        expected. None = passed."""
         try:
+            headers = await asyncio.to_thread(self.notifier.tokens.headers, authentication)
             async with httpx.AsyncClient(verify=self.notifier.client_tls, timeout=5.0) as client:
-                response = await client.get(uri)
+                response = await client.get(uri, headers=headers)
         except (httpx.HTTPError, ssl.SSLError, OSError, ValueError, OverflowError) as exc:  # unreachable or unusable
             return f"{type(exc).__name__}: {exc}"
         return None if response.status_code == 204 else f"GET {uri} answered {response.status_code}"

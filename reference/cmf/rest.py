@@ -104,9 +104,12 @@ class SubjectResources:
         try:
             body = json.loads(await request.body())
         except (ValueError, RecursionError):  # RecursionError: nested too deep for the parser
+            if self.config.has("register-non-json-500"):  # the parse error escapes as a server error
+                return Response("Internal Server Error", status_code=500, media_type="text/plain")
             return sol013.to_response(sol013.bad_request("request body is not JSON"))
         skip = frozenset({"handling", "sans"} if self.config.has("accept-invalid-registration") else ()) | \
-            frozenset({"subject-name"} if self.config.has("accept-empty-subject-name") else ())
+            frozenset({"subject-name"} if self.config.has("accept-empty-subject-name") else ()) | \
+            frozenset({"subject-name-type"} if self.config.has("accept-subject-name-string") else ())
         problem = validate_registration(body, skip=skip)
         if problem:
             if self.config.has("register-despite-refusal") and isinstance(body, dict):
@@ -221,7 +224,7 @@ class SubjectResources:
 def validate_registration(body: Any, *, skip: frozenset[str] = frozenset()) -> str | None:
     """Why a RegistrationRequest (SOL023 5.6.4.2.3) is invalid, or None. ``skip`` names rules a fault leaves out:
     "handling" (typeOfVnfcCertHandling "direct_mode" let through), "sans" (subjectAlternateName), "subject-name"
-    (an empty CertSubjectData)."""
+    (an empty CertSubjectData), "subject-name-type" (a subjectName that is not an object)."""
     if not isinstance(body, dict):
         return "RegistrationRequest must be a JSON object"
     cert_type = body.get("certType")
@@ -248,7 +251,9 @@ def validate_registration(body: Any, *, skip: frozenset[str] = frozenset()) -> s
                 return f"subjectId {entry['subjectId']}: subjectAlternateName must be a non-empty array of strings"
             name = item.get("subjectName")
             if name is not None and not isinstance(name, dict):
-                return f"subjectId {entry['subjectId']}: subjectName must be a CertSubjectData object"
+                if "subject-name-type" not in skip:
+                    return f"subjectId {entry['subjectId']}: subjectName must be a CertSubjectData object"
+                name = None  # the fault registers it as it is
             if name is not None and not any(isinstance(v, str) for v in name.values()) \
                     and "subject-name" not in skip:  # SOL023 table 5.6.4.3.2-1 note
                 return (f"subjectId {entry['subjectId']}: subjectName needs at least one attribute (SOL023 "

@@ -17,6 +17,7 @@ from cryptography import x509
 from reference.cmf.acme.config import AcmeConfig
 from reference.cmf.config import CaEndpoint, RefCmfConfig
 from reference.cmf.direct import DirectConfig
+from reference.cmf.oauth import OAuthCmfConfig, parse_settings as oauth_settings
 from wire.credentials import load_issued
 
 
@@ -78,7 +79,7 @@ def load_settings(path: Path, faults: frozenset[str] = frozenset()) -> CmfSettin
         cert, key = _file(base, tls, "cert", "tls"), _file(base, tls, "key", "tls")
         client_ca = _file(base, tls, "client_ca", "tls")
         ca_url = str(ca1["url"]).rstrip("/")
-        config = RefCmfConfig(
+        config = OAuthCmfConfig(  # RefCmfConfig with the [oauth] settings (reference/cmf/oauth.py)
             db_path=(base / str(store.get("db", "cmf.sqlite3"))).resolve(),
             signer=load_issued(cert, key),
             client_trust=tuple(x509.load_pem_x509_certificates(client_ca.read_bytes())),
@@ -88,6 +89,7 @@ def load_settings(path: Path, faults: frozenset[str] = frozenset()) -> CmfSettin
             tls_cert=cert, tls_key=key,
             short_lived_san_domain=str(short.get("san_domain", "")),
             short_lived_seconds=float(short.get("seconds", 0.0)),
+            oauth=oauth_settings(base, data.get("oauth", {})),
         )
         acme = _acme(base, data["acme"]) if "acme" in data else None
         direct = _direct(base, data["direct"], cert, key, ca_url) if "direct" in data else None

@@ -30,6 +30,9 @@ def _serve(settings: Path, faults: list[str], stop: threading.Event) -> int:
     with run_cmf(load_settings(settings, frozenset(faults))) as cmf:
         print(f"reference CMF: {cmf.base_url}  (REST {cmf.base_url}/nfv-cert/v1, CMP "
               f"{cmf.base_url}{cmf.config.cmp_base}/..., mTLS)")
+        oauth = getattr(cmf.config, "oauth", None)  # reference/cmf/oauth.py: OAuthCmfConfig
+        if oauth is not None:
+            print(f"OAuth 2.0:     bearer tokens of {oauth.issuer} ({oauth.validation}), audience {oauth.audience}")
         if cmf.acme_directory:
             print(f"ACME:          {cmf.acme_directory}")
         print(f"settings:      {settings}")

@@ -14,6 +14,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+CHECKPOINT_SECONDS = 1.0
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS subjects (
   id TEXT PRIMARY KEY, cert_type TEXT NOT NULL, handling TEXT NOT NULL,
@@ -59,12 +60,40 @@ class Store:
     def __init__(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         self._db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
+        # WAL with synchronous=NORMAL: a commit appends to the log without an fsync (a power loss can lose the last
+        # commits, never corrupt the database); the only fsyncs are the checkpoints, which a thread of its own
+        # runs on its own connection, so no request ever waits for the disk
+        self._db.execute("PRAGMA journal_mode = WAL")
+        self._db.execute("PRAGMA synchronous = NORMAL")
+        self._db.execute("PRAGMA wal_autocheckpoint = 0")
+        self._db.execute("PRAGMA journal_size_limit = 4194304")  # the WAL file shrinks back after a checkpoint
         self._db.execute("PRAGMA foreign_keys = ON")
         self._db.executescript(SCHEMA)
         self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._checkpointer = threading.Thread(target=self._checkpoints, args=(path,), name="refcmf-wal",
+                                              daemon=True)
+        self._checkpointer.start()
+
+    def _checkpoints(self, path: Path, every: float = CHECKPOINT_SECONDS) -> None:
+        """Move the WAL into the database every ``every`` seconds (PASSIVE: never blocks a writer), until close."""
+        db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
+        try:
+            while not self._stop.wait(every):
+                db.execute("PRAGMA wal_checkpoint(PASSIVE)")
+        except sqlite3.Error:
+            pass  # the database went away (closed under us): nothing left to checkpoint
+        finally:
+            db.close()
 
     def close(self) -> None:
+        self._stop.set()
+        self._checkpointer.join(timeout=5)
         with self._lock:
+            try:
+                self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # leave the database file complete
+            except sqlite3.Error:
+                pass
             self._db.close()
 
     # subjects -----------------------------------------------------------------------

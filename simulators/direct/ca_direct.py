@@ -33,7 +33,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from harness.trace import Trace, cmp_summary, decode_body
+from harness.trace import Trace
 from simulators.ca import URL_LABEL, CaSimulator, TYPE_OF_LABEL
 from wire.cmp import (
     CmpDecodeError,
@@ -191,15 +191,15 @@ class DirectCa:
 
     async def _cmp(self, request: Request) -> Response:
         raw = await request.body()
-        seq = self.trace.record("VNFCI", "CA", "http-request", f"POST {request.url.path} · {cmp_summary(raw)}",
+        seq = self.trace.record("VNFCI", "CA", "http-request", f"POST {request.url.path}", cmp_label=True,
                                 channel=CMP_CHANNEL, headers={"content-type": request.headers.get("content-type", "")},
-                                body_text=decode_body(CMP_TYPE, raw))
+                                body=raw, content_type=CMP_TYPE)  # decoded at report time (harness/trace.py)
         cert_type = TYPE_OF_LABEL.get(request.path_params["label"], "")
         der, event = self._answer(raw, cert_type, seq)
         with self._lock:
             self.events.append(event)
-        self.trace.record("CA", "VNFCI", "http-response", f"200 · {cmp_summary(der)}", channel=CMP_CHANNEL,
-                          headers={"content-type": CMP_TYPE}, body_text=decode_body(CMP_TYPE, der))
+        self.trace.record("CA", "VNFCI", "http-response", "200", channel=CMP_CHANNEL, cmp_label=True,
+                          headers={"content-type": CMP_TYPE}, body=der, content_type=CMP_TYPE)
         return Response(der, media_type=CMP_TYPE)
 
     def _signer(self, cert_type: str) -> dict[str, Any]:

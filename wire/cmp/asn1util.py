@@ -21,6 +21,7 @@ try:  # keeps the string type of each attribute so re-encoding is byte-exact
     from cryptography.x509.name import _ASN1Type
 except ImportError:  # pragma: no cover - older/newer cryptography
     _ASN1Type = None  # type: ignore[assignment,misc]
+_ASN1_TAGS = frozenset(t.value for t in _ASN1Type) if _ASN1Type is not None else frozenset()
 
 PKI_STATUS: dict[int, str] = {
     0: "accepted",
@@ -106,7 +107,7 @@ def asn1_name_to_x509(name: univ.Choice) -> x509.Name:
             if not isinstance(value, char.AbstractCharacterString):
                 raise ValueError(f"name attribute {oid.dotted_string} is not a character string")
             tag_number = value.tagSet[-1].tagId
-            if _ASN1Type is not None and tag_number in {t.value for t in _ASN1Type}:
+            if _ASN1Type is not None and tag_number in _ASN1_TAGS:
                 attrs.append(x509.NameAttribute(oid, str(value), _type=_ASN1Type(tag_number)))
             else:
                 attrs.append(x509.NameAttribute(oid, str(value)))
@@ -152,6 +153,47 @@ def asn1_to_cert(value: univ.Sequence) -> x509.Certificate:
 def cert_into(target: univ.Sequence, cert: x509.Certificate) -> univ.Sequence:
     """Fill ``target`` (a possibly tagged, empty certificate value) with ``cert``."""
     return copy_fields(cert_to_asn1(cert), target)
+
+
+# Certificates as opaque DER (an open-type ``Any`` in place of the CMPCertificate): the same bytes on the wire as
+# the decoded form re-encoded, without decoding and re-encoding a certificate in pure Python (~2-5 ms each).
+
+
+def append_cert(certs: univ.SequenceOf, cert: x509.Certificate) -> None:
+    """Append ``cert`` to a SEQUENCE OF CMPCertificate (extraCerts, caPubs) as its DER, undecoded."""
+    certs.setComponentByPosition(len(certs), univ.Any(cert.public_bytes(Encoding.DER)), matchTags=False,
+                                 matchConstraints=False)
+
+
+def set_cert_choice(choice: univ.Choice, name: str, cert: x509.Certificate) -> None:
+    """Make ``name`` (a tagged CMPCertificate alternative, e.g. CertOrEncCert's [0] EXPLICIT) of ``choice``
+    ``cert``, as its DER under the alternative's tags, undecoded."""
+    tags = choice.componentType[choice.componentType.getPositionByName(name)].asn1Object.tagSet
+    value = univ.Any(cert.public_bytes(Encoding.DER), tagSet=univ.Any.tagSet.tagExplicitly(tags[-1])
+                     if len(tags) > 1 else univ.Any.tagSet)
+    choice.setComponentByPosition(choice.componentType.getPositionByName(name), value, matchTags=False,
+                                  matchConstraints=False)
+
+
+_DECODED: dict[bytes, x509.Certificate] = {}  # DER as received -> the certificate it decoded to (bounded)
+_DECODED_MAX = 1024
+
+
+def any_to_cert(value: univ.Any) -> x509.Certificate:
+    """A certificate received as an open type (``Any``), decoded exactly as a CMPCertificate component is (pyasn1
+    decode, DER re-encode, ``cryptography``), once per distinct DER: a peer's extraCerts are the same in every
+    message, so only a new certificate costs the pure-Python decode. Failures are not remembered."""
+    der = bytes(value)
+    cert = _DECODED.get(der)
+    if cert is None:
+        decoded, rest = der_decode(der, asn1Spec=rfc9810.CMPCertificate())
+        if rest:
+            raise ValueError("trailing bytes after certificate")
+        cert = asn1_to_cert(decoded)
+        if len(_DECODED) >= _DECODED_MAX:
+            _DECODED.pop(next(iter(_DECODED)), None)
+        _DECODED[der] = cert
+    return cert
 
 
 # -- status ------------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from pyasn1.codec.der.encoder import encode as der_encode
 from pyasn1.type import char, univ
 from pyasn1_alt_modules import rfc9810
 
-from .asn1util import cert_to_asn1, general_name_from_der, generalized_time, set_directory_name
+from .asn1util import append_cert, general_name_from_der, generalized_time, set_directory_name
 from .infotypes import IMPLICIT_CONFIRM, info_type_oid
 from .mac import MacProtection, hmac_sha256
 from .mac import protection_alg as mac_protection_alg
@@ -100,15 +100,34 @@ class HeaderFields:
     mac: MacProtection | None = None
     # senderKID override (e.g. the shared-secret reference); default: signer_cert's SKI.
     sender_kid: bytes | None = None
-    # header fields left out on purpose (negative tests): "messageTime", "senderKID"
+    # header fields left out on purpose (negative tests): "messageTime", "senderKID", "senderNonce"
     omit: frozenset[str] = frozenset()
 
 
-def _set_party(general_name: univ.Choice, party: Party) -> None:
-    if isinstance(party, x509.Name):
-        set_directory_name(general_name, party)
-    else:
-        general_name_from_der(general_name, party)
+_PARTIES: dict[tuple[bool, bytes], bytes] = {}  # (is a Name, its DER) -> DER of the GeneralName (bounded)
+
+
+def _party_der(party: Party) -> bytes:
+    """DER of the GeneralName for ``party``, made with pyasn1 once per distinct party (a peer's name is the same
+    in every message); an invalid one raises every time."""
+    key = (isinstance(party, x509.Name), party.public_bytes() if isinstance(party, x509.Name) else bytes(party))
+    der = _PARTIES.get(key)
+    if der is None:
+        general_name = rfc9810.PKIHeader()["sender"].clone()
+        if isinstance(party, x509.Name):
+            set_directory_name(general_name, party)
+        else:
+            general_name_from_der(general_name, party)
+        der = bytes(der_encode(general_name))
+        if len(_PARTIES) >= 1024:
+            _PARTIES.pop(next(iter(_PARTIES)), None)
+        _PARTIES[key] = der
+    return der
+
+
+def _set_party(header: rfc9810.PKIHeader, field_name: str, party: Party) -> None:
+    """Set the header's sender or recipient GeneralName, as its DER (an open type: the same bytes)."""
+    header.setComponentByName(field_name, univ.Any(_party_der(party)), matchTags=False, matchConstraints=False)
 
 
 def _octets(holder: univ.Sequence, name: str, value: bytes) -> None:
@@ -125,8 +144,8 @@ def _header_and_mac_key(fields: HeaderFields) -> tuple[rfc9810.PKIHeader, bytes 
     mac_key: bytes | None = None
     header = rfc9810.PKIHeader()
     header["pvno"] = fields.pvno
-    _set_party(header["sender"], fields.sender)
-    _set_party(header["recipient"], fields.recipient)
+    _set_party(header, "sender", fields.sender)
+    _set_party(header, "recipient", fields.recipient)
     if "messageTime" not in fields.omit:
         header["messageTime"] = header["messageTime"].clone(generalized_time(fields.message_time))
     if fields.mac is not None:
@@ -150,8 +169,9 @@ def _header_and_mac_key(fields: HeaderFields) -> tuple[rfc9810.PKIHeader, bytes 
             _octets(header, "senderKID", kid)
     tid = fields.transaction_id if fields.transaction_id is not None else os.urandom(NONCE_LENGTH)
     _octets(header, "transactionID", tid)
-    nonce = fields.sender_nonce if fields.sender_nonce is not None else os.urandom(NONCE_LENGTH)
-    _octets(header, "senderNonce", nonce)
+    if "senderNonce" not in fields.omit:
+        nonce = fields.sender_nonce if fields.sender_nonce is not None else os.urandom(NONCE_LENGTH)
+        _octets(header, "senderNonce", nonce)
     if fields.recip_nonce is not None:
         _octets(header, "recipNonce", fields.recip_nonce)
     items: list[tuple[str, univ.Any]] = [
@@ -186,19 +206,21 @@ def finish_message(fields: HeaderFields, body: rfc9810.PKIBody) -> bytes:
     """
     header, mac_key = _header_and_mac_key(fields)
     message = rfc9810.PKIMessage()
-    message["header"] = header
-    message["body"] = body
-    if mac_key is not None:
-        protection = hmac_sha256(mac_key, protected_part_der(header, body))
-        message["protection"] = message["protection"].clone(hexValue=protection.hex())
-    elif fields.signer_key is not None:
-        signature = sign(fields.signer_key, protected_part_der(header, body))
-        message["protection"] = message["protection"].clone(hexValue=signature.hex())
+    # header and body encoded once: the DER that is protected is the DER that is sent
+    parts = [univ.Any(der_encode(header)), univ.Any(der_encode(body))]
+    for position, part in enumerate(parts):
+        message.setComponentByPosition(position, part, matchTags=False, matchConstraints=False)
+    if mac_key is not None or fields.signer_key is not None:
+        protected = univ.SequenceOf(componentType=univ.Any())  # ProtectedPart ::= SEQUENCE { header, body }
+        protected.extend(parts)
+        data = bytes(der_encode(protected))
+        value = hmac_sha256(mac_key, data) if mac_key is not None else sign(fields.signer_key, data)  # type: ignore[arg-type]
+        message["protection"] = message["protection"].clone(hexValue=value.hex())
     certs = ([fields.signer_cert] if fields.signer_cert is not None else []) + list(fields.extra_certs)
     if certs:
         extra = message["extraCerts"]
         for cert in certs:
-            extra.append(cert_to_asn1(cert))
+            append_cert(extra, cert)  # as its DER: no pyasn1 decode and re-encode of each certificate
     return bytes(der_encode(message))
 
 

@@ -19,7 +19,7 @@ from cryptography import x509
 from pyasn1.type import char
 from pyasn1_alt_modules import rfc9810
 
-from .asn1util import cert_into, fill_status_info
+from .asn1util import append_cert, fill_status_info, set_cert_choice
 from .header import PVNO_CMP2000, HeaderFields, Party, SigningKey, finish_message
 from .mac import MacAlg, MacProtection, mac_protection
 from .parse import PkiMessageView
@@ -124,13 +124,13 @@ def build_cp(
     rep = pki_body[body]
     if ca_pubs:
         for ca in ca_pubs:
-            rep["caPubs"].append(cert_into(rep["caPubs"].componentType.clone(), ca))
+            append_cert(rep["caPubs"], ca)
     response = rep["response"].componentType.clone()
     response["certReqId"] = cert_req_id
     fill_status_info(response["status"], status, fail_info, status_string)
     if cert is not None:
-        # certOrEncCert.certificate is [0] EXPLICIT: fill the tagged value in place
-        cert_into(response["certifiedKeyPair"]["certOrEncCert"]["certificate"], cert)
+        # certOrEncCert.certificate is [0] EXPLICIT: the certificate's DER under that tag
+        set_cert_choice(response["certifiedKeyPair"]["certOrEncCert"], "certificate", cert)
     rep["response"].append(response)
     return finish_message(
         _fields(

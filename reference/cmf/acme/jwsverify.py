@@ -39,6 +39,8 @@ def verify_request(
     """``key_style``: "jwk" (newAccount), "kid" (everything else) or "either" (revokeCert)."""
     if content_type.split(";")[0].strip().lower() != "application/jose+json":
         raise AcmeProblem("malformed", f"Content-Type must be application/jose+json, not {content_type!r}", 415)
+    if has("acme-non-json-500"):  # the fault: a body that is not JSON breaks the parser (HTTP 500, no problem)
+        json.loads(body)
     _precheck(body)
     try:
         parsed = acme_jws.JWS.json_loads(body)

@@ -176,6 +176,8 @@ class AcmeServer:
         if credential is None or credential.uses_left <= 0:
             raise AcmeProblem("unauthorized", f"initial credential {kid!r} unknown or spent")
         registration = self.state.accounts[credential.registration]
+        if self.has("acme-refuse-initial-credential"):  # the fault: a genuine, unspent initial credential refused
+            raise AcmeProblem("unauthorized", "the registration of this credential was deregistered")
         if registration.status != "valid" and not self.has("acme-deactivate-no-effect"):
             raise AcmeProblem("unauthorized", "the registration of this credential was deregistered")
         credential.uses_left -= 1
@@ -251,6 +253,8 @@ class AcmeServer:
     async def _new_order(self, request: Request, signed: Signed) -> Response:
         account, payload = signed.account, signed.payload or {}
         assert account is not None
+        if self.has("acme-neworder-500"):  # the fault: every newOrder fails on the server side
+            raise AcmeProblem("serverInternal", "newOrder failed", 500)
         identifiers = payload.get("identifiers")
         if not isinstance(identifiers, list) or not identifiers:
             raise AcmeProblem("malformed", "identifiers must be a non-empty array")

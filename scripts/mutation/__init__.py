@@ -1,0 +1,1 @@
+"""Mutation testing of the reference SUTs with the harness as the oracle (``make mutation``; see run.py)."""
