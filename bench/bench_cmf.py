@@ -11,9 +11,11 @@ transactionID and nonces echoed, pkiConf), so a fast wrong answer counts as an e
 
 Printed per concurrency level: certificates/s, latency p50/p95/p99 of one issuance (the three exchanges), CPU ms
 per certificate of the CMF process, CA-1 process and the clients, and certificates/s as a % of the crypto bound
-(verify a P-256 CSR + sign a certificate + sign a CMP response with `cryptography`, per second on one core).
-With ``--compare TREE`` (e.g. `git archive HEAD | tar -x -C /tmp/head`) the CMF and CA-1 of that source tree are
-measured too, in the same run, so the two are compared under the same machine load (printed with getloadavg).
+(verify a P-256 CSR + sign a certificate + sign a CMP response with `cryptography`, per second on one core); also
+what the CMF's CPU per certificate allows on one free core (all three share this machine's cores, with whatever
+else runs: the load is printed, from getloadavg, before and after).
+With ``--compare TREE`` (e.g. `git archive REV | tar -x -C /tmp/rev`) the CMF and CA-1 of that source tree are
+measured too, level by level beside this one's, so both see the same machine load; the clients are this tree's.
 
 Usage: .venv/bin/python bench/bench_cmf.py [--levels 1,8,32] [--count 400] [--seconds 20] [--compare TREE]
 """
@@ -29,7 +31,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -71,6 +73,11 @@ with serve(ca.app(), TlsFiles(h.file("ca1.crt"), h.file("ca1.key"), profile.pixi
     ca.base_url = served.base_url
     print("ready", flush=True)
     stop.wait(600)
+"""
+INIT = """import ast, sys
+from pathlib import Path
+from harness.env_cmf import init_cmf
+init_cmf(Path(sys.argv[1]), ports=ast.literal_eval(sys.argv[2]), check_after=0)
 """
 TICK = os.sysconf("SC_CLK_TCK")
 
@@ -270,32 +277,49 @@ def sampled(pid: int, spy: Path | None, name: str) -> Iterator[None]:
         process.wait(timeout=20)
 
 
-def measure_tree(tree: Path, label: str, levels: list[int], count: int, seconds: float, bound: float,
-                 spy: Path | None = None) -> list[str]:
-    lines = []
+@dataclass(frozen=True)
+class Target:
+    label: str
+    profile: Any
+    pids: dict[str, int]  # the CMF's and CA-1's processes
+
+
+@contextmanager
+def environment(tree: Path, label: str) -> Iterator[Target]:
+    """A fresh environment made by ``tree``'s `nfvct init`, its CA-1 and its reference CMF, each in a process."""
     with tempfile.TemporaryDirectory(prefix="nfvct-bench-") as tmp:
-        profile_path = init_cmf(Path(tmp), ports=free_ports(tuple(DEFAULT_PORTS), span=SPAN), check_after=0)
+        ports = free_ports(tuple(DEFAULT_PORTS), span=SPAN)
+        if tree == ROOT:
+            profile_path = init_cmf(Path(tmp), ports=ports, check_after=0)
+        else:  # the environment as that tree writes it (its profile keys may differ)
+            subprocess.run([sys.executable, "-c", INIT, tmp, repr(ports)], cwd=tree, check=True, timeout=120,
+                           env={**os.environ, "PYTHONPATH": str(tree)})
+            profile_path = Path(tmp) / "profile.toml"
         profile = load_profile(profile_path)
         with started([sys.executable, "-c", CA1, str(profile_path)], tree, Path(tmp) / "ca1.log", "ready") as ca, \
                 started([sys.executable, "-c", CLI, "serve-reference", "--role", "cmf", "--profile",
                          str(profile_path)], tree, Path(tmp) / "cmf.log", "\nfaults:") as cmf:
-            pids = {"cmf": cmf.pid, "ca1": ca.pid}
-            run_level(profile, 1, 5, 30, pids, f"{label}-warm")
-            for clients in levels:
-                n = max(count if clients > 1 else count // 4, clients * 4)
-                with sampled(cmf.pid, spy, f"{label}-{clients}"):
-                    level = run_level(profile, clients, n, seconds, pids, label)
-                rate = level.done / level.wall if level.wall else 0.0
-                ms = {k: 1000 * v / max(level.done, 1) for k, v in level.cpu.items()}
-                lat = [1000 * x for x in level.latencies]
-                lines.append(
-                    f"{label:8} {clients:3} clients: {level.done:4} certs in {level.wall:5.1f} s = {rate:6.1f}/s "
-                    f"({100 * rate / bound:5.2f}% of bound), latency ms p50 {percentile(lat, 50):6.1f} "
-                    f"p95 {percentile(lat, 95):6.1f} p99 {percentile(lat, 99):6.1f}; CPU ms/cert: CMF "
-                    f"{ms['cmf']:5.1f}, CA-1 {ms['ca1']:4.1f}, clients {ms['clients']:5.1f}; errors {len(level.errors)}"
-                    + (f" (first: {level.errors[0]})" if level.errors else ""))
-                print(lines[-1], flush=True)
-    return lines
+            target = Target(label, profile, {"cmf": cmf.pid, "ca1": ca.pid})
+            run_level(target.profile, 1, 5, 30, target.pids, f"{label}-warm")
+            yield target
+
+
+def measure(target: Target, clients: int, count: int, seconds: float, bound: float, spy: Path | None) -> float:
+    """One level against one target: prints its line, returns certificates/s."""
+    n = max(count if clients > 1 else count // 4, clients * 4)
+    with sampled(target.pids["cmf"], spy, f"{target.label}-{clients}"):
+        level = run_level(target.profile, clients, n, seconds, target.pids, target.label)
+    rate = level.done / level.wall if level.wall else 0.0
+    ms = {k: 1000 * v / max(level.done, 1) for k, v in level.cpu.items()}
+    lat = [1000 * x for x in level.latencies]
+    alone = 1000 / ms["cmf"] if ms["cmf"] else float("nan")  # what its CPU per certificate allows on one core
+    print(f"{target.label:8} {clients:3} clients: {level.done:4} certs in {level.wall:5.1f} s = {rate:6.1f}/s "
+          f"({100 * rate / bound:5.2f}% of bound), latency ms p50 {percentile(lat, 50):6.1f} "
+          f"p95 {percentile(lat, 95):6.1f} p99 {percentile(lat, 99):6.1f}; CPU ms/cert: CMF {ms['cmf']:5.1f} "
+          f"(one free core: {alone:5.1f}/s = {100 * alone / bound:4.1f}% of bound), CA-1 {ms['ca1']:4.1f}, clients "
+          f"{ms['clients']:5.1f}; errors {len(level.errors)}" + (f" (first: {level.errors[0]})" if level.errors else ""),
+          flush=True)
+    return rate
 
 
 def main() -> None:
@@ -303,7 +327,8 @@ def main() -> None:
     parser.add_argument("--levels", default="1,8,32", help="concurrency levels (comma-separated)")
     parser.add_argument("--count", type=int, default=400, help="issuances per level at most (1 client: a quarter)")
     parser.add_argument("--seconds", type=float, default=20.0, help="time per level at most")
-    parser.add_argument("--compare", type=Path, help="also measure the CMF and CA-1 of this source tree")
+    parser.add_argument("--compare", type=Path, help="also measure the CMF and CA-1 of this source tree, level by "
+                                                     "level beside this one's")
     parser.add_argument("--spy", type=Path, help="sample the CMF with py-spy per level into this folder")
     args = parser.parse_args()
     levels = [int(x) for x in args.levels.split(",") if x.strip()]
@@ -311,17 +336,21 @@ def main() -> None:
     bound = crypto_bound()
     print(f"crypto bound: {bound:.0f} issuances/s on one core ({1000 / bound:.2f} ms: verify a P-256 CSR + sign a "
           "certificate + sign a CMP response)", flush=True)
-    lines = []
-    trees = [(ROOT, "this")] + ([(args.compare.resolve(), "compare")] if args.compare else [])
-    for tree, label in trees:
-        print(f"-- {label}: {tree}", flush=True)
-        lines += measure_tree(tree, label, levels, args.count, args.seconds, bound, args.spy)
+    rates: dict[tuple[str, int], float] = {}
+    with ExitStack() as stack:
+        targets = [stack.enter_context(environment(ROOT, "this"))]
+        if args.compare:
+            targets.append(stack.enter_context(environment(args.compare.resolve(), "compare")))
+            print(f"compare: {args.compare.resolve()}", flush=True)
+        for clients in levels:
+            for target in targets:
+                rates[(target.label, clients)] = measure(target, clients, args.count, args.seconds, bound, args.spy)
     print(f"load after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     if args.compare:
-        print("summary (this vs compare, certificates/s):")
-        for mine, theirs in zip(lines[: len(levels)], lines[len(levels):]):
-            a, b = (float(s.split("=")[1].split("/s")[0]) for s in (mine, theirs))
-            print(f"  {mine.split(':')[0].split('this')[1].strip():12} {a:6.1f} vs {b:6.1f}  x{a / b if b else 0:.2f}")
+        print("this vs compare, certificates/s:")
+        for clients in levels:
+            a, b = rates[("this", clients)], rates[("compare", clients)]
+            print(f"  {clients:3} clients: {a:6.1f} vs {b:6.1f}  x{a / b if b else float('nan'):.2f}")
 
 
 if __name__ == "__main__":

@@ -76,6 +76,7 @@ class Pics:
     acme_challenges: tuple[str, ...] = ("tls-alpn-01", "tkauth-01")  # identifier validation methods offered
     acme_initial_credential: bool = True  # registration returns an initial credential (EAB, harness binding)
     acme_key_attestation: bool = True  # validates key attestation statements registered for a subject
+    delegation_key_attestation: bool = True  # the same in delegation mode (C.2.2.2.7, Cmf.CertLcm.011)
     # direct mode (IFA026 C.2.1, C.3.1): the CMF follows VNF LCM at the VNFM and has VNFCIs enrol at the CA
     direct_mode: bool = False
     # OAuth 2.0 (SOL013 8.3, SOL023 annex C scopes): the CMF authorizes consumers with bearer tokens, with or
@@ -297,6 +298,7 @@ def load_profile(path: Path) -> Profile:
                               for c in get_value(pics_t, "acme_challenges", list, "pics", ["tls-alpn-01", "tkauth-01"])),
         acme_initial_credential=get_value(pics_t, "acme_initial_credential", bool, "pics", True),
         acme_key_attestation=get_value(pics_t, "acme_key_attestation", bool, "pics", True),
+        delegation_key_attestation=get_value(pics_t, "delegation_key_attestation", bool, "pics", True),
         direct_mode=get_value(pics_t, "direct_mode", bool, "pics", False),
         oauth2=get_value(pics_t, "oauth2", bool, "pics", False),
     )

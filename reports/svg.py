@@ -237,8 +237,8 @@ def _nice_max(value: float) -> float:
 
 
 def line_chart_svg(series: dict[str, Sequence[float]], *, title: str, y_label: str, x_label: str = "seconds",
-                   width: int = 900, height: int = 260) -> str:
-    """One line per series over x = 0, 1, 2, ... (e.g. operations per second of a load run), with a legend."""
+                   width: int = 900, height: int = 260, x_step: float = 1.0) -> str:
+    """One line per series over x = 0, x_step, 2 x_step, ... (e.g. operations per second of a load run)."""
     left, right, top, bottom = 56, 150, 14, 34
     plot_w, plot_h = width - left - right, height - top - bottom
     points = max((len(v) for v in series.values()), default=0)
@@ -253,10 +253,11 @@ def line_chart_svg(series: dict[str, Sequence[float]], *, title: str, y_label: s
         parts.append(f'<line x1="{left}" y1="{y:.1f}" x2="{left + plot_w}" y2="{y:.1f}" stroke="#f1f5f9"/>')
         parts.append(f'<text x="{left - 6}" y="{y + 4:.1f}" font-size="11" text-anchor="end" fill="{MUTED}">'
                      f"{y_max * i / 4:g}</text>")
-    for i in range(6):
-        x = left + plot_w * i / 5
+    ticks = min(5, x_den)
+    for i in range(ticks + 1):
+        x = left + plot_w * i / ticks
         parts.append(f'<text x="{x:.1f}" y="{top + plot_h + 16}" font-size="11" text-anchor="middle" '
-                     f'fill="{MUTED}">{x_den * i / 5:.0f}</text>')
+                     f'fill="{MUTED}">{x_den * x_step * i / ticks:.0f}</text>')
     parts.append(f'<text x="{left + plot_w / 2:.1f}" y="{height - 4}" font-size="11" text-anchor="middle" '
                  f'fill="{MUTED}">{_t(x_label)}</text>')
     parts.append(f'<text x="12" y="{top + plot_h / 2:.1f}" font-size="11" text-anchor="middle" fill="{MUTED}" '

@@ -104,15 +104,16 @@ def run_registration(cert_type: str, ctx: RunContext, rec: Recorder) -> None:
         invalid_id, invalid_data = ctx.fresh_vnfci(cert_type)
         invalid = registration_body(cert_type, invalid_id, invalid_data)
         mutate(invalid)
-        attempts.append((variant, why, invalid_id, ctx.vnfm.register(invalid)))
-    raw_id, _ = ctx.fresh_vnfci(cert_type)  # a body that is not JSON at all: a 4xx too, not a server error
-    attempts.append(("not JSON", "a body that is not JSON", raw_id, ctx.vnfm.request(
-        "POST", "/nfv-cert/v1/subjects", content=f'{{"subjectId": [{{"subjectId": "{raw_id}"'.encode(),
-        headers={"Content-Type": "application/json"})))
+        attempts.append((variant, why, invalid_id, ctx.vnfm.request(  # Connection: close: a server that breaks on
+            "POST", "/nfv-cert/v1/subjects", json=invalid, headers={"Connection": "close"})))  # one leaves no stale one
     # the state after the refusals: the full listing (all_fields: subjectId is excluded by default) names none
     full = "all_fields" in ctx.profile.pics.attribute_selectors
     listing = ctx.vnfm.request("GET", f"{ctx.profile.pixit.api_root}/nfv-cert/v1/subjects",
                                params={"all_fields": ""} if full else None)
+    raw_id, _ = ctx.fresh_vnfci(cert_type)  # a body that is not JSON at all: a 4xx too, not a server error
+    attempts.append(("not JSON", "a body that is not JSON", raw_id, ctx.vnfm.request(  # last: a server that breaks
+        "POST", "/nfv-cert/v1/subjects", content=f'{{"subjectId": [{{"subjectId": "{raw_id}"'.encode(),
+        headers={"Content-Type": "application/json", "Connection": "close"})))  # on it leaves no stale connection
     for variant, why, invalid_id, refused in attempts:
         kept = full and listing.status_code == 200 and invalid_id in listing.text  # refused, yet registered?
         rec.check("register-invalid-rejected", Observation(

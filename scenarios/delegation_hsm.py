@@ -30,9 +30,8 @@ from simulators.vnfm import seqs_of
 
 
 def _applicable(cert_type: str, ctx: RunContext) -> str | None:
-    if not ctx.profile.pics.acme_key_attestation:
-        return ("the PICS does not claim key attestation validation (pics.acme_key_attestation: it covers every "
-                "subject registered with an attester)")
+    if not ctx.profile.pics.delegation_key_attestation:
+        return "the PICS does not claim key attestation validation in delegation mode (pics.delegation_key_attestation)"
     return _claimed(cert_type, ctx)
 
 

@@ -191,7 +191,7 @@ def any_to_cert(value: univ.Any) -> x509.Certificate:
             raise ValueError("trailing bytes after certificate")
         cert = asn1_to_cert(decoded)
         if len(_DECODED) >= _DECODED_MAX:
-            _DECODED.pop(next(iter(_DECODED)), None)
+            _DECODED.clear()  # bounded; clear() is atomic where popping the oldest could race another thread
         _DECODED[der] = cert
     return cert
 

@@ -120,7 +120,7 @@ def _party_der(party: Party) -> bytes:
             general_name_from_der(general_name, party)
         der = bytes(der_encode(general_name))
         if len(_PARTIES) >= 1024:
-            _PARTIES.pop(next(iter(_PARTIES)), None)
+            _PARTIES.clear()  # bounded; clear() is atomic where popping the oldest could race another thread
         _PARTIES[key] = der
     return der
 

@@ -57,9 +57,10 @@ def _der_certs(spec: univ.SequenceOf) -> univ.SequenceOf:
 
 
 def _message_spec() -> rfc9810.PKIMessage:
-    """rfc9810.PKIMessage with every certificate (extraCerts, caPubs, certOrEncCert.certificate) left undecoded:
-    the same structure and tags; each certificate is then decoded as before but once per distinct DER
-    (:func:`any_to_cert`), not in every message (the largest share of a CMP message's decoding time)."""
+    """rfc9810.PKIMessage with every certificate (extraCerts, caPubs, certOrEncCert.certificate) and the header's
+    generalInfo items left undecoded (open types): the same structure and tags; each certificate is then decoded
+    as before but once per distinct DER (:func:`any_to_cert`), not in every message (the largest share of a CMP
+    message's decoding time)."""
     pair = rfc9810.CertifiedKeyPair()
     choice = _type(pair, "certOrEncCert")
     lazy_choice = _replaced(choice, certificate=_tagged_der(_type(choice, "certificate")))
@@ -73,15 +74,15 @@ def _message_spec() -> rfc9810.PKIMessage:
             componentType=response, tagSet=responses.tagSet, subtypeSpec=responses.subtypeSpec))
     message = rfc9810.PKIMessage()
     header = _type(message, "header")
-    items = _type(header, "generalInfo")  # InfoTypeAndValues decoded one by one (_info_items): their OIDs may
+    # the header's generalInfo items are decoded one by one (_info_items): the SOL023 binding's infoType OIDs
+    # (2.25.<UUID>) have arcs pyasn1-fasder cannot hold, so it never sees them
+    items = _type(header, "generalInfo")
     lazy_items = univ.SequenceOf(componentType=univ.Any(), tagSet=items.tagSet, subtypeSpec=items.subtypeSpec)
     return _replaced(message, header=_replaced(header, generalInfo=lazy_items), body=_replaced(body, **reps),
-                     extraCerts=_der_certs(_type(message, "extraCerts")))  # have arcs pyasn1-fasder cannot hold
+                     extraCerts=_der_certs(_type(message, "extraCerts")))
 
 
 _INFO_ITEM = _type(_type(rfc9810.PKIMessage(), "header"), "generalInfo").componentType
-
-
 _MESSAGE_SPEC = _message_spec()
 
 
@@ -225,6 +226,45 @@ def _python_value(value: Any) -> object:
     return der_encode(value)
 
 
+_ITEMS: dict[bytes, tuple[str, bytes | None]] = {}  # InfoTypeAndValue DER -> (infoType, infoValue DER | None)
+_TEXTS: dict[bytes, object] = {}  # infoValue DER -> its UTF8String text, or the DER itself when it is not one
+_MEMO_MAX = 4096
+
+
+def _remember(memo: dict[bytes, Any], key: bytes, value: Any) -> Any:
+    if len(memo) >= _MEMO_MAX:
+        memo.clear()  # bounded; clear() is atomic where popping the oldest could race another thread
+    memo[key] = value
+    return value
+
+
+def _info_item(der: bytes) -> tuple[str, bytes | None]:
+    """(infoType, infoValue DER or None) of one generalInfo item, decoded once per distinct DER (a client's
+    items mostly repeat from message to message); a malformed one raises every time."""
+    known = _ITEMS.get(der)
+    if known is not None:
+        return known
+    itav, rest = der_decode(der, asn1Spec=_INFO_ITEM)
+    if rest:
+        raise CmpDecodeError("trailing bytes after an InfoTypeAndValue")
+    value = bytes(itav["infoValue"]) if itav["infoValue"].isValue else None
+    return _remember(_ITEMS, der, (str(itav["infoType"]), value))  # type: ignore[no-any-return]
+
+
+def _utf8_or_raw(raw: bytes) -> object:
+    """A binding infoValue: the text of its UTF8String, else the bytes for the caller to judge (once per DER)."""
+    if raw in _TEXTS:
+        return _TEXTS[raw]
+    value: object = raw
+    try:
+        text, rest = der_decode(raw, asn1Spec=char.UTF8String())
+        if not rest:
+            value = str(text)
+    except Exception:  # not a UTF8String: keep the bytes for the caller to judge
+        value = raw
+    return _remember(_TEXTS, raw, value)
+
+
 def _info_items(
     items: univ.SequenceOf, overrides: Mapping[str, str] | None
 ) -> tuple[tuple[tuple[str, object], ...], bool]:
@@ -232,27 +272,17 @@ def _info_items(
     implicit = False
     for itav in items:
         if isinstance(itav, univ.Any):  # a header's generalInfo item, left undecoded by _MESSAGE_SPEC
-            itav, rest = der_decode(bytes(itav), asn1Spec=_INFO_ITEM)
-            if rest:
-                raise CmpDecodeError("trailing bytes after an InfoTypeAndValue")
-        oid = str(itav["infoType"])
-        present = itav["infoValue"].isValue
-        raw = bytes(itav["infoValue"]) if present else None
+            oid, raw = _info_item(bytes(itav))
+        else:
+            oid = str(itav["infoType"])
+            raw = bytes(itav["infoValue"]) if itav["infoValue"].isValue else None
         if oid == IMPLICIT_CONFIRM:
             implicit = True
             result.append((oid, None))
             continue
         urn = oid_urn(oid, overrides)
         if urn is not None:
-            value: object = raw
-            if raw is not None:
-                try:
-                    text, rest = der_decode(raw, asn1Spec=char.UTF8String())
-                    if not rest:
-                        value = str(text)
-                except Exception:  # not a UTF8String: keep the bytes for the caller to judge
-                    value = raw
-            result.append((urn, value))
+            result.append((urn, raw if raw is None else _utf8_or_raw(raw)))
             continue
         spec = _INFO_TYPE_SPECS.get(univ.ObjectIdentifier(oid))
         if raw is not None and spec is not None:
