@@ -47,7 +47,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
         old_term = signal.signal(signal.SIGTERM, on_sigterm) if in_main else None
         try:
             result = run(profile, faults=args.fault, pattern=args.k, requirements=args.requirement,
-                         checks=args.check, seed=args.seed, emit=progress, role=args.role, on_scenario=partial)
+                         checks=args.check, seed=args.seed, emit=progress, role=args.role, on_scenario=partial,
+                         render_ahead=True)
         finally:
             if in_main:
                 signal.signal(signal.SIGTERM, old_term)

@@ -172,7 +172,8 @@ class RunSession:
     def __init__(self, profile: Profile | None = None, *, faults: Sequence[str] = (), pattern: str | None = None,
                  requirements: Sequence[str] = (), checks: Sequence[str] = (), seed: int | None = None,
                  emit: Handler = lambda event: None, workdir: Path | None = None, reference_check_after: int = 0,
-                 role: str = "cmf") -> None:
+                 role: str = "cmf", render_ahead: bool = False) -> None:
+        self.render_ahead = render_ahead  # a report will be written: render the trace on an idle core meanwhile
         self.seed = seed if seed is not None else secrets.randbits(32)
         self.started = datetime.now(timezone.utc)
         self.trace = Trace()
@@ -203,6 +204,8 @@ class RunSession:
     def __enter__(self) -> "RunSession":
         stack = self._stack.__enter__()
         try:
+            if self.render_ahead:  # entered first, so left last: after every listener has stopped
+                stack.enter_context(self.trace.render_ahead())
             if self.profile is None:
                 tmp = self.workdir or Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="nfvct-")))
                 self.profile = stack.enter_context(self.role.embedded(tmp, self.sut_faults, self.seed,

@@ -101,6 +101,10 @@ def prerender(events: Sequence[TraceEvent], workers: int | None = None) -> int:
     """Render every recorded event not yet rendered, in worker processes when there are many (pyasn1 decoding is
     most of a report's cost: about 20 ms a CMP message, all CPU), so a full run's report uses every core. Safe to
     skip: an event not rendered here is rendered when first read. Returns how many were rendered here."""
+    for event in events:  # rendered ahead, during the run (Trace.render_ahead): collect what is done
+        ahead = event.__dict__.pop("_ahead", None) if isinstance(event, RecordedEvent) else None
+        if ahead is not None and not ahead.cancelled() and ahead.exception() is None:
+            event.__dict__["_shown_summary"], event.__dict__["_shown_body_text"] = ahead.result()
     pending = [e for e in events if isinstance(e, RecordedEvent) and e.raw is not None
                and ("_shown_body_text" not in e.__dict__ or "_shown_summary" not in e.__dict__)]
     jobs = [(e.raw, e.__dict__.get("_given_summary", ""), e.__dict__.get("_given_body_text", "")) for e in pending]
@@ -125,6 +129,28 @@ class Trace:
         self._lock = threading.Lock()
         self._scenario = ""
         self._step = ""
+        self._ahead: ProcessPoolExecutor | None = None
+
+    @contextmanager
+    def render_ahead(self) -> Iterator[None]:
+        """While the block runs, bodies recorded are also rendered in one worker process, on a core the run leaves
+        idle (a run is mostly one busy thread plus waits), so a report written afterwards finds them done. Only
+        worth it when a report will be written: a run judged without one (the test suite) never renders at all.
+        Leaving the block waits for the renders still pending; :func:`prerender` collects them."""
+        if (os.cpu_count() or 1) < 2:
+            yield
+            return
+        try:  # spawn: the run's server threads make fork unsafe; the worker's start-up overlaps the run
+            pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
+        except OSError:
+            yield
+            return
+        self._ahead = pool
+        try:
+            yield
+        finally:
+            self._ahead = None
+            pool.shutdown(wait=True, cancel_futures=False)
 
     @contextmanager
     def scenario(self, scenario_id: str) -> Iterator[None]:
@@ -184,7 +210,12 @@ class Trace:
             )
             object.__setattr__(event, "raw", raw)
             self._events.append(event)
-            return seq
+        if raw is not None and self._ahead is not None and raw.data:
+            try:
+                event.__dict__["_ahead"] = self._ahead.submit(_render_both, raw, summary, body_text)
+            except (RuntimeError, BrokenProcessPool):  # shut down meanwhile, or no worker: rendered when read
+                pass
+        return seq
 
     def events(self, scenario: str | None = None) -> tuple[TraceEvent, ...]:
         with self._lock:
