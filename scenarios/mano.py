@@ -5,6 +5,7 @@ Query Subject/Certificate Info, Revoke and Deregister; plus the ACME request rul
 from __future__ import annotations
 
 from functools import partial
+from typing import Any
 
 import josepy as jose
 from cryptography import x509
@@ -185,13 +186,17 @@ def csr_body(role: str, ctx: RunContext, rec: Recorder) -> None:
     rec.step("2")
     bad_der, _ = af.make_csr(af.fresh_fqdn(ctx, role))
     bad_order = af.new_order(entity)
-    bad = None
+    bad, early = None, None
+    csr_der, _ = af.make_csr(entity.fqdn)
     if bad_order.response.status_code == 201:
+        early = _finalize_early(entity, bad_order, csr_der)  # then the order goes on as usual
         af.validate(ctx, entity, bad_order, wanted)
         bad = af.finalize(entity, bad_order, bad_der)
-    csr_der, _ = af.make_csr(entity.fqdn)
     order, got = _obtain(ctx, rec, entity, wanted, csr_der)
     control = (got.cert is not None, got.how)
+    if early is not None:
+        rec.check("acme-finalize-not-ready", Observation(facts={**early, "control": control}, trace_seqs=seqs_of(
+            *(p[1] for p in early.get("probes", ())))), step="2")
     rec.check(f"acme-unregistered-refused[{role}]", Observation(facts={"probes": probes, "control": control},
                                                                  trace_seqs=seqs_of(*(p[1] for p in probes))), step="1")
     if bad is not None:
@@ -199,6 +204,32 @@ def csr_body(role: str, ctx: RunContext, rec: Recorder) -> None:
             "probes": [("CSR for a name other than the order's identifier", bad, ())], "control": control},
             trace_seqs=seqs_of(bad)), step="2")
     _operations(ctx, rec, reg, entity, order, got)
+
+
+def _finalize_early(entity: af.Entity, order: af.OrderRun, csr_der: bytes) -> dict[str, Any]:
+    """RFC 8555 7.4: finalize (with the entity's genuine CSR) before the order's challenge is answered."""
+    if order.body.get("status") != "pending":
+        return {"inconclusive": f"the new order was {order.body.get('status')!r}, not pending, before any challenge "
+                                "was answered: there was no not-ready order to finalize"}
+    url = str(order.body.get("finalize") or "")
+    response = entity.client.post(url, {"csr": jose.b64encode(csr_der).decode()}, entity.key, kid=entity.account_url)
+    return {"probes": [("finalize while the order is pending (challenge not yet answered)", response,
+                        "orderNotReady", 403)]}
+
+
+def _revoke_by_other(ctx: RunContext, entity: af.Entity, der: str, revoke_url: str) -> dict[str, Any]:
+    """RFC 8555 7.6: another entity's account (registered for another FQDN, signing with its own kid) asks to
+    revoke this entity's certificate."""
+    other_reg = af.oss_register(ctx, entity.role)
+    if other_reg.response.status_code not in (200, 201):
+        return {"inconclusive": f"no second account: its registration got HTTP {other_reg.response.status_code}"}
+    other = af.entity_account(ctx, entity.role, other_reg)
+    if not other.account_url:
+        answer = other.account_response
+        return {"inconclusive": f"no second account: newAccount got HTTP {answer and answer.status_code}"}
+    response = other.client.post(revoke_url, {"certificate": der}, other.key, kid=other.account_url)
+    return {"probes": [(f"revokeCert by the account of {other.fqdn} (its kid, not the certificate key)", response,
+                        "unauthorized", 403)]}
 
 
 def _operations(ctx: RunContext, rec: Recorder, reg: af.Registration, entity: af.Entity, order: af.OrderRun,
@@ -216,7 +247,11 @@ def _operations(ctx: RunContext, rec: Recorder, reg: af.Registration, entity: af
                                                      "certificate_url": got.url}, trace_seqs=seqs_of(info)), step="6")
     der = jose.b64encode(got.cert.public_bytes(serialization.Encoding.DER)).decode()
     revoke_url = client.directory()["revokeCert"]
+    foreign = _revoke_by_other(ctx, entity, der, revoke_url)
     first = client.post(revoke_url, {"certificate": der, "reason": 4}, entity.key, kid=entity.account_url)
+    rec.check("acme-revoke-other-account-refused", Observation(
+        facts={**foreign, "control": (first.status_code == 200, f"the owner's revokeCert: HTTP {first.status_code}")},
+        trace_seqs=seqs_of(*(p[1] for p in foreign.get("probes", ())), first)), step="6")
     second = client.post(revoke_url, {"certificate": der}, entity.key, kid=entity.account_url)
     ca_status = ctx.ca_status(got.cert.serial_number) if ctx.ca_status is not None else None
     rec.check("acme-revoke", Observation(facts={"first": first, "second": second, "ca_status": ca_status},
@@ -298,7 +333,8 @@ def jws_body(ctx: RunContext, rec: Recorder) -> None:
 _REG_CHECKS = ("acme-registration-refused[{}]", "acme-registration", "acme-query-subject")
 _CSR_CHECKS = ("acme-unregistered-refused[{}]", "acme-challenges-offered", "acme-csr-refused[{}]",
                "mano-cert-issued", "mano-chain-delivered", "mano-cert-binds-key", "mano-cert-san",
-               "acme-query-subject", "acme-query-order", "acme-revoke", "acme-deregister")
+               "acme-query-subject", "acme-query-order", "acme-revoke", "acme-deregister", "acme-finalize-not-ready",
+               "acme-revoke-other-account-refused")
 
 
 def scenarios() -> list[Scenario]:

@@ -48,6 +48,31 @@ _refusal("acme-attestation-mismatch-refused[VNFM]", "Cmf.CertLcm.010")
 _refusal("acme-attestation-mismatch-refused[VIM]", "Cmf.CertLcm.012")
 
 
+def _refused_exactly(obs: Observation) -> Result:
+    """Refusals whose status and problem type are both prescribed: each probe is (label, response, type, status)
+    and must be answered that status with an application/problem+json of that type; ``control``: the same request
+    succeeds once its precondition holds (the order ready, the owner's account)."""
+    if obs.facts.get("inconclusive"):
+        return inconclusive(obs.facts["inconclusive"])
+    control_ok, control = obs.facts.get("control", (True, ""))
+    if not control_ok:
+        return inconclusive(f"control failed: {control}")
+    bad: list[str] = []
+    seen: list[str] = []
+    for label, response, kind, status in obs.facts["probes"]:
+        problem = response.headers.get("content-type", "").startswith("application/problem+json")
+        seen.append(f"{label}: HTTP {response.status_code} {problem_type(response) or '-'}"
+                    + ("" if problem else f" ({response.headers.get('content-type', 'no content-type')})"))
+        if response.status_code != status or problem_type(response) != kind or not problem:
+            bad.append(label)
+    expected = "; ".join(f"{label}: HTTP {status} problem document {kind}" for label, _, kind, status in obs.facts["probes"])
+    return verdict_of(not bad, expected, "; ".join(seen) + (f" (control: {control})" if control else ""))
+
+
+check("acme-finalize-not-ready", "RFC8555:7.4:order-not-ready")(_refused_exactly)
+check("acme-revoke-other-account-refused", "RFC8555:7.6:revoke-authorization")(_refused_exactly)
+
+
 def _challenge_refused(obs: Observation) -> Result:
     """A wrong validation answer leaves the challenge invalid, so its order cannot become ready."""
     if obs.facts.get("not_applicable"):

@@ -50,6 +50,16 @@ _ALL: tuple[Fault, ...] = (
           "nothing can be issued (found by mutation testing)."),
     Fault("acme-neworder-500", ("CMF.Certm.Mano.002", "Cm-Mano.001", "Cmf.CertLcm.005"),
           "Answers every newOrder with 500 serverInternal (found by mutation testing)."),
+    Fault("acme-neworder-crash", ("CMF.Certm.Mano.002", "Cm-Mano.001", "Cmf.CertLcm.005"),
+          "newOrder raises an unhandled error: HTTP 500 text/plain and the server closes the keep-alive connection, "
+          "so the client's next request finds it closed (found by mutation testing: the harness's ACME client "
+          "sends such an unanswered request once more)."),
+    Fault("acme-finalize-not-ready-404", ("RFC8555:7.4:order-not-ready",),
+          "Refuses finalize of an order that is not ready with orderNotReady but HTTP 404, not 403 (found by "
+          "mutation testing)."),
+    Fault("acme-revoke-other-account-402", ("RFC8555:7.6:revoke-authorization",),
+          "Refuses revokeCert of another account's certificate with unauthorized but HTTP 402, not 403 (found by "
+          "mutation testing)."),
     Fault("acme-registration-no-location", ("CMF.Certm.Mano.001", "Cm-Oss.001", "Cmf.CertLcm.002"),
           "Answers the OSS's registration (newAccount) 201 without the Location of the account."),
     Fault("acme-cert-download-broken", ("CMF.Certm.Mano.002", "Cm-Mano.001", "Cmf.CertLcm.005"),

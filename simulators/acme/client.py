@@ -1,13 +1,17 @@
 """The harness's ACME client (OSS, NFVO, VNFM, VIM): requests signed with certbot's acme.jws / josepy, sent
 with httpx and recorded in the trace. Probes (a MAC algorithm, a nonce that is not base64url, a replayed nonce,
-a wrong url header, jwk and kid together) are built with the same libraries, never by hand."""
+a wrong url header, jwk and kid together) are built with the same libraries, never by hand.
+
+A request whose keep-alive connection the server closed without sending any answer (httpx.RemoteProtocolError
+before a status line, e.g. after an earlier request broke the server) is sent once more on a new connection, a
+POST re-signed with a fresh nonce; both attempts and the reason are in the trace. Nothing else is retried."""
 
 from __future__ import annotations
 
 import json
 import ssl
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Callable
 
 import httpx
 import josepy as jose
@@ -63,10 +67,13 @@ def alg_for(key: jose.JWK) -> jose.JWASignature:
 class AcmeClient:
     def __init__(self, name: str, directory_url: str, server_ca: str, trace: Trace, *, timeout: float = 10.0,
                  receiver: str = "CMF") -> None:
-        self.name, self.directory_url, self.trace = name, directory_url, trace
+        self.name, self.directory_url, self.trace, self.receiver = name, directory_url, trace, receiver
         context = ssl.create_default_context(cafile=server_ca)
-        self.http = httpx.Client(verify=context, timeout=timeout, transport=bounded(trace, context),
-                                 event_hooks=guarded(trace, trace_hooks(trace, name, receiver, CM_MANO)))
+        hooks = guarded(trace, trace_hooks(trace, name, receiver, CM_MANO))
+        hooks["response"] = [self._answered, *hooks.get("response", [])]  # first: a status line arrived
+        self.http = httpx.Client(verify=context, timeout=timeout, transport=bounded(trace, context), event_hooks=hooks)
+        self._answer_seen = False
+        self.retries = 0  # requests sent a second time (no answer to the first)
         self._directory: dict[str, Any] | None = None
         self._nonce: str | None = None
         self.last_nonce: str | None = None  # the nonce of the last accepted request
@@ -75,16 +82,40 @@ class AcmeClient:
     def close(self) -> None:
         self.http.close()
 
+    def _answered(self, response: httpx.Response) -> None:
+        self._answer_seen = True
+
+    def _once_more(self, what: str, send: Callable[[], httpx.Response], *, repeatable: bool = True) -> httpx.Response:
+        """``send()``; when the server closed the connection without any answer, ``send()`` once more: one retry
+        per request, never for an error a nested request (the nonce) already retried, and a request that got a
+        status line only when ``repeatable``."""
+        try:
+            return send()
+        except httpx.RemoteProtocolError as exc:
+            if getattr(exc, "nfvct_final", False) or (self._answer_seen and not repeatable):
+                exc.nfvct_final = True  # type: ignore[attr-defined]  # an enclosing request must not repeat it
+                raise
+            self.retries += 1
+            self.trace.record(self.name, self.receiver, "note", f"no answer to {what}: {type(exc).__name__}; sent "
+                              "once more on a new connection" + (", with a fresh nonce" if what.startswith("POST")
+                                                                 else ""), channel=CM_MANO, body_text=str(exc))
+        try:
+            return send()
+        except httpx.RemoteProtocolError as again:
+            again.nfvct_final = True  # type: ignore[attr-defined]
+            raise
+
     def directory(self) -> dict[str, Any]:
         if self._directory is None:
-            response = self.http.get(self.directory_url)
+            response = self._once_more(f"GET {self.directory_url}", lambda: self.http.get(self.directory_url))
             response.raise_for_status()
             self._directory = response.json()
         return self._directory
 
     def _take_nonce(self) -> str:
         if self._nonce is None:
-            response = self.http.head(self.directory()["newNonce"])
+            url = self.directory()["newNonce"]
+            response = self._once_more(f"HEAD {url}", lambda: self.http.head(url))
             self._nonce = response.headers.get("replay-nonce")
             if not self._nonce:
                 raise RuntimeError(f"newNonce answered {response.status_code} without Replay-Nonce")
@@ -93,9 +124,29 @@ class AcmeClient:
 
     def post(self, url: str, payload: dict[str, Any] | None, key: jose.JWK, *, kid: str | None = None,
              probe: Probe = Probe()) -> httpx.Response:
-        """A JWS-signed POST (payload None: POST-as-GET); the Replay-Nonce of the answer is kept for the next."""
+        """A JWS-signed POST (payload None: POST-as-GET); the Replay-Nonce of the answer is kept for the next.
+        Unanswered (the connection closed before a status line): signed again with a fresh nonce and sent once
+        more; a POST-as-GET also when its answer broke off (it changes nothing on the server)."""
+        used: list[str] = []
+
+        def send() -> httpx.Response:
+            nonce = self.last_nonce if probe.replay_nonce and self.last_nonce else self._take_nonce()
+            used.append(nonce)
+            jws = self._sign(url, payload, key, kid, probe, nonce)
+            self._answer_seen = False  # set by the first response hook once a status line arrives
+            return self.http.post(url, content=jws.json_dumps().encode(), headers={"Content-Type": JOSE_JSON})
+
+        response = self._once_more(f"POST {url}", send, repeatable=payload is None)
+        self._nonce = response.headers.get("replay-nonce") or None
+        self.responses.append(response)
+        if response.status_code < 400:
+            self.last_nonce = used[-1]  # accepted, so certainly consumed: the one to replay
+        return response
+
+    @staticmethod
+    def _sign(url: str, payload: dict[str, Any] | None, key: jose.JWK, kid: str | None, probe: Probe,
+              nonce: str) -> jose.JWS:
         body = b"" if payload is None else json.dumps(payload).encode()
-        nonce = self.last_nonce if probe.replay_nonce and self.last_nonce else self._take_nonce()
         target = probe.url or url
         if probe.raw_nonce is not None:
             jws = RawNonceJWS.sign(body, key=key, alg=alg_for(key), protect=frozenset(["nonce", "url", "kid", "alg"]),
@@ -114,12 +165,7 @@ class AcmeClient:
                 kid=kid)
         else:
             jws = acme_jws.JWS.sign(body, key=key, alg=alg_for(key), nonce=jose.b64decode(nonce), url=target, kid=kid)
-        response = self.http.post(url, content=jws.json_dumps().encode(), headers={"Content-Type": JOSE_JSON})
-        self._nonce = response.headers.get("replay-nonce") or None
-        self.responses.append(response)
-        if response.status_code < 400:
-            self.last_nonce = nonce  # accepted, so certainly consumed: the one to replay
-        return response
+        return jws
 
     def eab(self, account_key: jose.JWK, kid: str, mac_key_b64: str) -> dict[str, Any]:
         """RFC 8555 7.3.4 externalAccountBinding, made by certbot's acme.messages.ExternalAccountBinding."""

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import secrets
 from datetime import datetime, timedelta, timezone
+from http import HTTPStatus
 from typing import Any
 
 import josepy as jose
@@ -253,6 +254,8 @@ class AcmeServer:
     async def _new_order(self, request: Request, signed: Signed) -> Response:
         account, payload = signed.account, signed.payload or {}
         assert account is not None
+        if self.has("acme-neworder-crash"):  # the fault: not a problem document, starlette's 500 and a closed socket
+            raise RuntimeError("newOrder crashed")
         if self.has("acme-neworder-500"):  # the fault: every newOrder fails on the server side
             raise AcmeProblem("serverInternal", "newOrder failed", 500)
         identifiers = payload.get("identifiers")
@@ -378,6 +381,8 @@ class AcmeServer:
         order = self._lookup(self.state.orders, request.path_params["id"])
         account = self._own(signed, order.account)
         if order.status != "ready":
+            if self.has("acme-finalize-not-ready-404"):  # the fault: the right problem type, the wrong status
+                raise AcmeProblem("orderNotReady", f"order is {order.status}", int(HTTPStatus.NOT_FOUND))
             raise AcmeProblem("orderNotReady", f"order is {order.status}", 403)
         csr = self._csr(signed.payload or {}, order)
         registration = self.state.accounts.get(account.registration)
@@ -421,6 +426,9 @@ class AcmeServer:
             raise AcmeProblem("malformed", "certificate not issued here", 404)
         if signed.account is not None:
             if signed.account.id != record.account:
+                if self.has("acme-revoke-other-account-402"):  # the fault: refused, but not as forbidden
+                    raise AcmeProblem("unauthorized", "the certificate belongs to another account",
+                                      int(HTTPStatus.PAYMENT_REQUIRED))
                 raise AcmeProblem("unauthorized", "the certificate belongs to another account", 403)
         else:  # signed with the certificate's key (RFC 8555 7.6)
             cert_key = x509.load_der_x509_certificate(der).public_key()
