@@ -170,3 +170,26 @@ def test_the_vnfm_does_not_decode_its_own_requests(tmp_path: Path, monkeypatch: 
     assert [e.request.body_type for e in exchanges] == ["p10cr", "pollReq", "certConf", "rr"]
     assert poll.request.transaction_id == conf.request.transaction_id == first.request.transaction_id
     assert len({e.request.sender_nonce for e in exchanges}) == 4
+
+
+def test_render_ahead_and_prerender_give_what_reading_gives(p10cr: bytes) -> None:
+    """A run that writes a report renders ahead in a worker process, a report renders the rest on every core:
+    either way each event's texts are exactly what rendering it on first read gives, secrets redacted."""
+    ahead, lazy = Trace(), Trace()
+    with ahead.render_ahead():
+        for t in (ahead, lazy):
+            t.record("VNFM", "CMF", "http-request", "POST /p", body=p10cr, content_type=PKIXCMP, cmp_label=True)
+            t.record("CMF", "VNFM", "http-response", "200 OK", body=json.dumps({"key": PEM_KEY}).encode(),
+                     content_type="application/json")
+    done = ahead.events()
+    assert all("_ahead" in e.__dict__ for e in done)  # submitted while recording, not decoded in this process
+    trace_module.prerender(done)
+    assert all("_shown_body_text" in e.__dict__ and "_ahead" not in e.__dict__ for e in done)
+    for got, want in zip(done, lazy.events()):
+        assert (got.summary, got.body_text) == (want.summary, want.body_text)
+    assert PEM_KEY not in done[1].body_text and "p10cr" in done[0].summary
+    many = Trace()
+    for _ in range(trace_module.PARALLEL_FROM):
+        many.record("VNFM", "CMF", "http-request", "POST /p", body=p10cr, content_type=PKIXCMP, cmp_label=True)
+    assert trace_module.prerender(many.events(), workers=2) == trace_module.PARALLEL_FROM
+    assert {e.body_text for e in many.events()} == {lazy.events()[0].body_text}
