@@ -57,6 +57,9 @@ FAULTS: tuple[Fault, ...] = scoped((
     Fault("cns-notification-no-links", ("SOL023:7.6.2.4:links",), "Sends notifications without _links."),
     Fault("cns-ignore-filter", ("SOL023:7.6.2.2:filter", "IFA033:11.4.2.4:filter"),
           "Notifies every subscription of every event, whatever its filter."),
+    Fault("cns-filter-needs-type", ("SOL023:7.6.2.2:filter", "IFA033:11.4.2.4:filter"),
+          "Ignores a filter's certificationType (every type matches) and fails on every certificate event while a "
+          "subscription's filter has no certificationType (found by mutation testing: notifier.py:359868fd)."),
     Fault("cns-ignore-verbosity", ("SOL023:7.6.2.2:verbosity",),
           "Sends FULL notifications to SHORT subscriptions."),
     Fault("cns-no-expiry-notifications", ("SOL023:7.3.2:notify", "IFA033:11.4.2.2:states"),

@@ -69,6 +69,13 @@ def matches(flt: dict[str, Any] | None, cert_type: str, state: str, *, any_attri
     return (not types or cert_type in types) and (not states or state in states)
 
 
+def fault_type_only(fault_filter: dict[str, Any]) -> dict[str, Any]:
+    """The fault cns-filter-needs-type (the mutant notifier.py:359868fd as a named fault): a filter's
+    certificationType matches every type, and a filter without one raises TypeError in whatever caused the event."""
+    iter(fault_filter.get("certificationType"))  # absent (None): TypeError, as the mutant's `cert_type in None`
+    return {**fault_filter, "certificationType": []}
+
+
 @dataclass
 class _Watched:
     row: CertRow
@@ -144,7 +151,9 @@ class Notifier:
             zombies = [(sid, owner, body) for sid, (owner, body) in self._zombies.items()]
         subscriptions = self.store.subscriptions() + zombies
         for sub_id, _owner, body in subscriptions:
-            if not matches(body.get("filter"), row.cert_type, state, any_attribute=self.config.has("cns-filter-or")) \
+            flt = body.get("filter")
+            flt = fault_type_only(flt) if flt and self.config.has("cns-filter-needs-type") else flt
+            if not matches(flt, row.cert_type, state, any_attribute=self.config.has("cns-filter-or")) \
                     and not self.config.has("cns-ignore-filter"):
                 continue
             try:
