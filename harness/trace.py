@@ -123,6 +123,20 @@ def prerender(events: Sequence[TraceEvent], workers: int | None = None) -> int:
     return len(done)
 
 
+def _die_with(parent: int) -> None:
+    """In a render worker: end when the run's process ends, even by SIGKILL (it would otherwise keep the run's
+    stdout and stderr open, and whoever reads them waiting)."""
+    try:
+        import ctypes
+        import signal
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, int(signal.SIGKILL))  # PR_SET_PDEATHSIG (Linux)
+    except (OSError, AttributeError):  # not Linux: only the check below
+        pass
+    if os.getppid() != parent:  # the parent died before the line above took effect
+        os._exit(0)
+
+
 class Trace:
     def __init__(self) -> None:
         self._events: list[TraceEvent] = []
@@ -141,7 +155,8 @@ class Trace:
             yield
             return
         try:  # spawn: the run's server threads make fork unsafe; the worker's start-up overlaps the run
-            pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
+            pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"),
+                                       initializer=_die_with, initargs=(os.getpid(),))
         except OSError:
             yield
             return
