@@ -60,7 +60,7 @@ def run_sm(*faults: str) -> RunResult:
     return _SM_RUNS[key]
 
 
-FAULT_GROUPS = 3
+FAULT_GROUPS = 8  # small groups, so xdist can balance the ~150 fault runs over its workers
 # ports of environments served by another process (harness.listeners.free_ports): one span per test module, so
 # two modules' fixed ports never meet
 SERVED_SPAN = {"cmf": (20000, 25000), "sm": (25000, 30000)}

@@ -41,7 +41,7 @@ def test_certificate_and_key_that_do_not_match(envs: tuple[Path, Path], tmp_path
     started = time.monotonic()
     assert cli.main(["run", "--profile", str(env / "profile.toml"), "--out", str(tmp_path / "out")]) == 2
     _one_line(capsys, "pixit.vnfm.key", "is not the key of pixit.vnfm.cert")
-    assert time.monotonic() - started < 5  # before any scenario
+    assert time.monotonic() - started < 10  # before any scenario (a run takes over 20 s)
 
 
 @pytest.mark.parametrize("content, needle", [("not a pem\n", "not a PEM private key"),
@@ -89,7 +89,7 @@ def test_out_that_cannot_hold_the_report_is_refused_before_the_run(make: str, tm
     started = time.monotonic()
     assert cli.main(["run", "--out", str(out)]) == 2
     _one_line(capsys, f"--out {out}")
-    assert time.monotonic() - started < 5  # the embedded reference was never started
+    assert time.monotonic() - started < 10  # the embedded reference was never started (a run: over 20 s)
     assert blocker.read_text() == "a file, not a folder"
 
 
