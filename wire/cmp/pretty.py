@@ -7,6 +7,13 @@ from pyasn1.codec.der.encoder import encode as der_encode
 from pyasn1.type import char, univ
 from pyasn1_alt_modules import rfc9810
 
+# Decoding open types goes through pyasn1-alt-modules' global maps, which every module of it, once imported, extends:
+# the harness imports these too (pkilint's validators, at the first lint of a run). Imported here, a message renders
+# the same in every process (the report's render workers) and at every moment of a run.
+from pyasn1_alt_modules import (  # noqa: F401,E402  (imported for their side effect on the maps)
+    rfc2560, rfc3279, rfc3739, rfc4055, rfc4262, rfc5480, rfc5751, rfc6960, rfc6962, rfc8398, rfc8410,
+)
+
 from .infotypes import KNOWN_URNS, urn_oid
 from .parse import raw_parts
 
