@@ -11,7 +11,7 @@ report: setup
 	.venv/bin/nfvct run --role sm --out $(SM_OUT)
 
 test: setup
-	.venv/bin/python -m pytest -q -n 4 --dist loadgroup
+	.venv/bin/python -m pytest -q -n 3 --dist loadgroup
 
 # issue 18 item 7: the long fuzz mode (10,000 REST/SM and 10,000 JWS cases; the case counts are printed)
 fuzz: setup

@@ -48,7 +48,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from harness.env_cmf import DEFAULT_PORTS, init_cmf  # noqa: E402
-from harness.listeners import free_ports  # noqa: E402
+from harness.listeners import free_ports, not_ready  # noqa: E402
 from harness.profile import load_profile  # noqa: E402
 from harness.trace import Trace  # noqa: E402
 from simulators.vnfm import VnfmClient, make_csr  # noqa: E402
@@ -115,14 +115,9 @@ def cpu_seconds(pid: int) -> float:
 
 
 def _wait_for(process: subprocess.Popen[bytes], log: Path, marker: str, seconds: float = 60.0) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if marker in log.read_text(errors="replace"):
-            return
-        if process.poll() is not None:
-            raise RuntimeError(f"{log.name}: exited {process.returncode}: {log.read_text()[-2000:]}")
-        time.sleep(0.05)
-    raise RuntimeError(f"{log.name}: not ready within {seconds} s")
+    why = not_ready(process, log, seconds, marker)
+    if why:
+        raise RuntimeError(f"{log.name}: {why}")
 
 
 @contextmanager

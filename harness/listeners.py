@@ -6,9 +6,12 @@ from __future__ import annotations
 
 import random
 import socket
+import subprocess
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from harness.profile_keys import ProfileError, check_keys
@@ -104,3 +107,21 @@ def free_ports(names: tuple[str, ...], attempts: int = 20, *, span: tuple[int, i
             return ports
         release(LOOPBACK, held)
     raise RuntimeError("no distinct free ports on 127.0.0.1")
+
+
+SERVED_MARKER = "\nfaults:"  # the last line `nfvct serve-reference` prints at start-up, once its listeners listen
+
+
+def not_ready(process: subprocess.Popen[bytes], log: Path, seconds: float, marker: str = SERVED_MARKER) -> str:
+    """Wait (bounded) until ``log``, the output of ``process``, shows ``marker``: "" once it does, else why not
+    ("exited N: <log tail>" or "not ready within S s"). A port someone else holds makes the server exit instead,
+    so that is never mistaken for readiness."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        text = log.read_text(errors="replace") if log.exists() else ""
+        if marker in text:
+            return ""
+        if process.poll() is not None:
+            return f"exited {process.returncode}: {text[-2000:]}"
+        time.sleep(0.05)
+    return f"not ready within {seconds:g} s: {log.read_text(errors='replace')[-2000:] if log.exists() else ''}"

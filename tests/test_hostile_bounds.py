@@ -66,7 +66,7 @@ def _run(behaviour: str, base: Path) -> Outcome:
                                   "--no-preflight", "-k", PATTERN, "--out", str(out)], cwd=ROOT,
                                  stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         peak = 0
-        while child.poll() is None and time.monotonic() - started < 60:
+        while child.poll() is None and time.monotonic() - started < 90:
             peak = max(peak, _peak(child.pid))
             time.sleep(0.1)
         if child.poll() is None:
@@ -92,7 +92,7 @@ def test_hostile_sut_run_is_bounded(outcomes: dict[str, Outcome], behaviour: str
     for name in ("index.html", "results.json", "junit.xml"):
         assert (got.out / name).is_file(), name
     assert (got.out / "index.html").stat().st_size < 2 * 1024 * 1024
-    assert got.seconds < 45, got.seconds  # 4 scenarios, each ends at its first exchange's bound
+    assert got.seconds < 60, got.seconds  # 4 scenarios, each ends at its first exchange's bound (a hang: minutes)
     assert 0 < got.peak_kib < 400 * 1024, got.peak_kib
     results = json.loads((got.out / "results.json").read_text())
     assert results["summary"]["ERROR"] == 0 and results["summary"]["FAIL"] == 0

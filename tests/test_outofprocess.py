@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import time
 import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -18,7 +17,7 @@ import pytest
 
 from harness.env_cmf import DEFAULT_PORTS, init_cmf
 from harness.faults import by_name
-from harness.listeners import free_ports
+from harness.listeners import free_ports, not_ready
 from harness.model import RunResult, Verdict
 from harness.profile import load_profile
 from harness.runner import run
@@ -40,17 +39,8 @@ def environment(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _wait_ready(process: subprocess.Popen[bytes], log: Path, seconds: float = 30.0) -> None:
-    """Until serve-reference prints its last start-up line, which comes once its listeners started (a port
-    someone else holds makes it exit instead: never mistaken for readiness); bounded."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        text = log.read_text(errors="replace")
-        if "\nfaults:" in text:
-            return
-        if process.poll() is not None:
-            raise AssertionError(f"serve-reference exited {process.returncode}: {text[-2000:]}")
-        time.sleep(0.05)
-    raise AssertionError(f"serve-reference not ready within {seconds} s: {log.read_text()[-2000:]}")
+    why = not_ready(process, log, seconds)
+    assert not why, f"serve-reference {why}"
 
 
 @contextmanager

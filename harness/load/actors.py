@@ -8,7 +8,6 @@ import dataclasses
 import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
@@ -18,7 +17,7 @@ from cryptography import x509
 from starlette.applications import Starlette
 
 from harness.env_cmf import CA_TYPES, DEFAULT_PORTS, init_cmf
-from harness.listeners import Listener, free_ports, listen
+from harness.listeners import Listener, free_ports, listen, not_ready
 from harness.profile import HarnessPixit, Profile, ProfileError
 from harness.trace import Trace
 from simulators.ca import CaSimulator
@@ -81,15 +80,9 @@ def served_reference(faults: list[str], log_dir: Path) -> Iterator[Reference]:
 
 
 def _wait_ready(process: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + READY_SECONDS
-    while time.monotonic() < deadline:
-        text = log.read_text(errors="replace")
-        if "\nfaults:" in text:
-            return
-        if process.poll() is not None:
-            raise ProfileError(f"the reference CMF exited {process.returncode} at its start: {text[-500:]}")
-        time.sleep(0.05)
-    raise ProfileError(f"the reference CMF was not ready within {READY_SECONDS:g} s (log: {log})")
+    why = not_ready(process, log, READY_SECONDS)
+    if why:
+        raise ProfileError(f"the reference CMF {why[:600]} (log: {log})")
 
 
 @contextmanager
