@@ -48,7 +48,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from harness.env_cmf import DEFAULT_PORTS, init_cmf  # noqa: E402
-from harness.listeners import free_ports, not_ready  # noqa: E402
+from harness.listeners import free_ports, not_ready, stop_process  # noqa: E402
 from harness.profile import load_profile  # noqa: E402
 from harness.trace import Trace  # noqa: E402
 from simulators.vnfm import VnfmClient, make_csr  # noqa: E402
@@ -129,12 +129,7 @@ def started(args: list[str], cwd: Path, log: Path, marker: str) -> Iterator[subp
         _wait_for(process, log, marker)
         yield process
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=5)
+        stop_process(process)
 
 
 @dataclass

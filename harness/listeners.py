@@ -125,3 +125,13 @@ def not_ready(process: subprocess.Popen[bytes], log: Path, seconds: float, marke
             return f"exited {process.returncode}: {text[-2000:]}"
         time.sleep(0.05)
     return f"not ready within {seconds:g} s: {log.read_text(errors='replace')[-2000:] if log.exists() else ''}"
+
+
+def stop_process(process: subprocess.Popen[bytes], seconds: float = 10.0) -> None:
+    """SIGTERM, then SIGKILL if it has not ended within ``seconds``; waits for it either way (bounded)."""
+    process.terminate()
+    try:
+        process.wait(timeout=seconds)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=5)

@@ -20,6 +20,7 @@ from harness.checks.profile_checks import CHECKS as PER_CERTIFICATE
 from harness.checks.registry import Observation
 from simulators.pki import new_key
 from simulators.vnfm import CmpExchange, VnfmClient, make_csr, seqs_of
+from wire.cmp.status import issued_certificate
 
 
 @dataclass(frozen=True)
@@ -96,13 +97,7 @@ class Obtained:
 
 
 def certificate_of(exchange: CmpExchange) -> x509.Certificate | None:
-    message = exchange.message
-    if message is None or message.body_type not in ("cp", "ip"):
-        return None
-    for r in message.responses:
-        if r.status in (0, 1) and r.certificate is not None:
-            return r.certificate
-    return None
+    return issued_certificate(exchange.message)
 
 
 def obtain(

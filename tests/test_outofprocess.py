@@ -17,7 +17,7 @@ import pytest
 
 from harness.env_cmf import DEFAULT_PORTS, init_cmf
 from harness.faults import by_name
-from harness.listeners import free_ports, not_ready
+from harness.listeners import free_ports, not_ready, stop_process
 from harness.model import RunResult, Verdict
 from harness.profile import load_profile
 from harness.runner import run
@@ -56,12 +56,7 @@ def served(profile: Path, *faults: str) -> Iterator[None]:
         _wait_ready(process, log)
         yield
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=5)
+        stop_process(process)
 
 
 def _verdicts(result: RunResult) -> dict[str, str]:

@@ -17,7 +17,7 @@ from cryptography import x509
 from starlette.applications import Starlette
 
 from harness.env_cmf import CA_TYPES, DEFAULT_PORTS, init_cmf
-from harness.listeners import Listener, free_ports, listen, not_ready
+from harness.listeners import Listener, free_ports, listen, not_ready, stop_process
 from harness.profile import HarnessPixit, Profile, ProfileError
 from harness.trace import Trace
 from simulators.ca import CaSimulator
@@ -71,12 +71,7 @@ def served_reference(faults: list[str], log_dir: Path) -> Iterator[Reference]:
         try:
             yield Reference(profile, process, log)
         finally:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(timeout=5)
+            stop_process(process)
 
 
 def _wait_ready(process: subprocess.Popen[bytes], log: Path) -> None:

@@ -16,10 +16,11 @@ import httpx
 from cryptography import x509
 
 from harness.checks.registry import Observation
-from harness.load.verify import (Judgement, Trust, certificate_checks, certificate_of, classify_cmp,
+from harness.load.verify import (Judgement, Trust, certificate_checks, classify_cmp,
                                  classify_exception, classify_http, header_checks, run_checks)
 from harness.profile import Profile
 from harness.trace import Trace
+from wire.cmp.status import issued_certificate
 from simulators.pki import new_key
 from simulators.vnfm import CmpExchange, VnfmClient, make_csr
 
@@ -142,7 +143,7 @@ def enrol(client: LoadClient, vnfci: Vnfci, cert_type: str, trust: Trust, *, imp
         time.sleep(wait)  # checkAfter honoured (SOL023 5.3.6)
         last = _cmp(judgement, client.poll, cert_type, last)
     samples: list[Sample] = []
-    cert = certificate_of(last.message) if last is not None else None
+    cert = issued_certificate(last.message) if last is not None else None
     if last is not None:
         header_checks(last, trust, judgement)
         if cert is None:

@@ -19,10 +19,8 @@ from cryptography import x509
 from harness.checks import REGISTRY
 from harness.checks.registry import Observation
 from harness.model import Verdict
-from wire.cmp.status import first_status
+from wire.cmp.status import STATUS_NAMES, first_status
 
-STATUS_NAMES = {0: "accepted", 1: "grantedWithMods", 2: "rejection", 3: "waiting", 4: "revocationWarning",
-                5: "revocationNotification", 6: "keyUpdateWarning"}
 HEADER = ("cmp-transaction-id", "cmp-recip-nonce", "cmp-response-protection")
 CERTIFICATE = ("cert-binds-csr-key", "cert-subject-as-registered", "cert-chains-to-ca")
 
@@ -121,10 +119,3 @@ def certificate_checks(cert: x509.Certificate, csr: x509.CertificateSigningReque
     run_checks(CERTIFICATE, obs, judgement)
 
 
-def certificate_of(message: Any) -> x509.Certificate | None:
-    if message is None or message.body_type not in ("cp", "ip"):
-        return None
-    for r in message.responses:
-        if r.status in (0, 1) and r.certificate is not None:
-            return r.certificate
-    return None

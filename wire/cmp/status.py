@@ -1,4 +1,4 @@
-"""PKIStatus vocabulary: names of the status codes, and the first status a PKIMessage reports."""
+"""PKIStatus vocabulary: names of the status codes, the first status a PKIMessage reports, the certificate it issues."""
 
 from __future__ import annotations
 
@@ -19,4 +19,14 @@ def first_status(message: Any) -> tuple[int, frozenset[str], tuple[str, ...]] | 
     if message.body_type == "error" and message.error_status is not None:
         s = message.error_status
         return s.status, s.fail_info, s.status_string
+    return None
+
+
+def issued_certificate(message: Any) -> Any | None:
+    """The certificate a cp/ip delivers with status accepted or grantedWithMods (None: none delivered)."""
+    if message is None or message.body_type not in ("cp", "ip"):
+        return None
+    for r in message.responses:
+        if r.status in (0, 1) and r.certificate is not None:
+            return r.certificate
     return None
