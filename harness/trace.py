@@ -114,13 +114,19 @@ def prerender(events: Sequence[TraceEvent], workers: int | None = None) -> int:
     # fork is the cheap start, but only safe while no other thread runs (one could hold a lock the child inherits)
     method = "fork" if threading.active_count() == 1 else "spawn"
     try:
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method)) as pool:
+        with _render_pool(workers, method) as pool:
             done = list(pool.map(_render_both, *zip(*jobs), chunksize=max(len(jobs) // (workers * 4), 1)))
     except (OSError, BrokenProcessPool):  # no processes to be had here: the lazy path renders them instead
         return 0
     for event, (summary, body_text) in zip(pending, done):
         event.__dict__["_shown_summary"], event.__dict__["_shown_body_text"] = summary, body_text
     return len(done)
+
+
+def _render_pool(workers: int, method: str) -> ProcessPoolExecutor:
+    """Worker processes that render trace events and end with this process (:func:`_die_with`)."""
+    return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method), initializer=_die_with,
+                               initargs=(os.getpid(),))
 
 
 def _die_with(parent: int) -> None:
@@ -155,8 +161,7 @@ class Trace:
             yield
             return
         try:  # spawn: the run's server threads make fork unsafe; the worker's start-up overlaps the run
-            pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"),
-                                       initializer=_die_with, initargs=(os.getpid(),))
+            pool = _render_pool(1, "spawn")
         except OSError:
             yield
             return
