@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from functools import lru_cache
 
 REDACTED = "[REDACTED]"
 REDACTED_KEY = "[REDACTED PRIVATE KEY]"
@@ -198,6 +199,11 @@ def redact(text: str) -> str:
     """Defence-in-depth redaction of one free text (body, header line, summary, note)."""
     if not text:
         return text
+    return _redact(text)
+
+
+@lru_cache(maxsize=16384)  # one text is redacted for results.json, junit.xml, the HTML and every partial write
+def _redact(text: str) -> str:
     text = redact_pem(text)
     text = redact_json_values(text)
     text = _AUTH_HEADER.sub(_redact_auth, text)
