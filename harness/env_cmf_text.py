@@ -30,6 +30,7 @@ notify_wait_seconds = 1.5                # how long a notification may take (rai
 notify_quiet_seconds = 0.3
 short_lived_san_domain = "{short_domain}"   # the SUT's short-lived test profile (expiry notifications)
 short_lived_seconds = {short_seconds}
+validity_days = 90                       # the validity of every other certificate it issues (C.6 checks)
 
 [pixit.expected_issuers]                 # issuer DN per certificate type (Cmf.CertLcm.004)
 {issuers}

@@ -150,6 +150,9 @@ class Pixit:
     # of the SUT), so that expiring-soon and expiry notifications can be observed within a run; "" = none
     short_lived_san_domain: str = ""
     short_lived_seconds: float = 0.0
+    # the validity (notAfter - notBefore) of every other certificate the SUT issues, in days; 0 = not declared
+    # (the profile check c6-validity-declared then judges nothing)
+    validity_days: float = 0.0
     cert_profile: Path | None = None  # certificate profile JSON for the C.6 checks (default: IFA026 table C.6-1)
     acme: AcmePixit | None = None  # ACME for NFV-MANO certificates; None: the C.4 scenarios are NOT APPLICABLE
     sut_client_ca: Path | None = None  # trust anchor of the SUT's client certificates (default: server_ca)
@@ -327,6 +330,7 @@ def load_profile(path: Path) -> Profile:
         notify_quiet_seconds=get_value(pixit_t, "notify_quiet_seconds", float, "pixit", 1.0),
         short_lived_san_domain=get_value(pixit_t, "short_lived_san_domain", str, "pixit", ""),
         short_lived_seconds=get_value(pixit_t, "short_lived_seconds", float, "pixit", 0.0),
+        validity_days=get_value(pixit_t, "validity_days", float, "pixit", 0.0),
         cert_profile=_path(base, pixit_t["cert_profile"], "pixit.cert_profile") if "cert_profile" in pixit_t else None,
         acme=_acme(get_value(pixit_t, "acme", dict, "pixit", None), base),
         sut_client_ca=_trust(base, pixit_t["sut_client_ca"], "pixit.sut_client_ca") if "sut_client_ca" in pixit_t

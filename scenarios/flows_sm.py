@@ -34,7 +34,8 @@ SEMI = _flow(
                         "PASS."),
     ("3", "SM", "NFVO", "The SM verifies both packages and confirms the integrity to NFV-MANO (R2.1.250)."),
     ("4", "SM", "NFVO", "The SM supplies the security policy of the first VNF (R2.1.30, R2.1.310)."),
-    ("5", "VIM", "SM", "The VIM raises an integrity alarm on the first VNF's compute resource."),
+    ("5", "VIM", "SM", "The VIM raises an integrity alarm on the first VNF's compute resource, just after NFV-MANO "
+                       "sent a malformed NS LCM notification (no nsInstanceId: a robustness stimulus, not judged)."),
     ("6", "SM", "NFVO", "The SM requests termination of the VNF, listing it by NFV-MANO's identifier and stating "
                         "replacement, snapshot and other recovery (Sc-Or.SecEnforce.002, R2.1.260, R2.1.280)."),
     ("7", "NFVO", "OSS/BSS", "NFV-MANO informs the OSS/BSS before terminating, without seeking permission, and "

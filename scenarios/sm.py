@@ -17,6 +17,7 @@ from harness.recorder import Recorder
 from simulators.sm.common import SmRequest
 from simulators.sm.inventory import Vnf
 from simulators.sm.nfvo import Nfvo
+from simulators.sm.stimuli import event_without_ns_instance
 from scenarios import flows_sm as F
 from scenarios.common import Scenario
 from scenarios.sm_common import (MANO, alarm, domain_of, instantiate, needs_mode, refusals, require, seqs, setup,
@@ -81,6 +82,10 @@ def semi_active(ctx: RunContext, rec: Recorder) -> None:
               step="4")
     mark = nfvo.mark()
     rec.step("5")
+    accepted = event_without_ns_instance(nfvo, genuine.vnf)  # robustness: the SM must still act on the alarm
+    rec.note("5", Verdict.NOT_TESTED, "NFV-MANO sent a malformed NS LCM notification (no nsInstanceId; a robustness "
+             f"stimulus), {'accepted' if accepted else 'not accepted'} by the SM; its answer is not judged, the "
+             "termination request after the alarm is (step 6)")
     alarm(ctx, rec, "5", domain, "INTEGRITY_VIOLATION", vnf=genuine.vnf)
     rec.step("6")
     removes = wait(s, mark, update_of("REMOVE_VNF"))

@@ -21,6 +21,7 @@ from cryptography.x509.oid import AuthorityInformationAccessOID, ExtendedKeyUsag
 from harness import lint
 from harness.bounds import bounded
 from harness.checks.registry import Observation, Result, check, inconclusive, verdict_of
+from harness.checks.validity_checks import declared_validity
 from harness.context import IssuedCert, RunContext
 from harness.model import Verdict
 from harness.recorder import Recorder
@@ -29,9 +30,9 @@ from harness.plaintext import plain
 
 SCOPE = "IFA026 C.6 is an informative example profile; the harness uses it as its default (pixit.cert_profile)"
 EKU = {"clientAuth": ExtendedKeyUsageOID.CLIENT_AUTH, "serverAuth": ExtendedKeyUsageOID.SERVER_AUTH}
-CHECKS = ("c6-validity", "c6-key-usage", "c6-extended-key-usage", "c6-authority-key-identifier",
-          "c6-subject-key-identifier", "c6-crl-distribution-point", "c6-authority-info-access",
-          "ee-extensions")
+CHECKS = ("c6-validity", "c6-validity-declared", "c6-key-usage", "c6-extended-key-usage",
+          "c6-authority-key-identifier", "c6-subject-key-identifier", "c6-crl-distribution-point",
+          "c6-authority-info-access", "ee-extensions")
 
 
 @functools.cache
@@ -292,6 +293,6 @@ def check_issued(ctx: RunContext, rec: Recorder, issued: Sequence[IssuedCert]) -
         issuer = _issuer(ctx, item)
         findings = lint.lint(item.cert) + (lint.lint_chain(issuer, item.cert) if issuer is not None else ())
         facts = {"cert": item.cert, "cert_type": item.cert_type, "profile": profile, "issuer": issuer,
-                 "lint": findings}
+                 "lint": findings, "declared_validity": declared_validity(ctx.profile.pixit, item.cert, item.csr)}
         for name in CHECKS:
             rec.check(name, Observation(facts=facts, trace_seqs=item.seqs), instance=certificate_label(number, item))

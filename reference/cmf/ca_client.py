@@ -51,6 +51,7 @@ class CaClient:
         # an httpx.AsyncClient belongs to the loop it first ran on: one pool per loop, forgotten with its loop
         self._pools: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _Pool] = weakref.WeakKeyDictionary()
         self._lock = threading.Lock()
+        self.fault_keeps_closed_pool = False  # set by the CMP service under the fault ca-pool-closed-after-idle
 
     def _pool(self, loop: asyncio.AbstractEventLoop) -> _Pool:
         with self._lock:
@@ -71,6 +72,8 @@ class CaClient:
         with self._lock:
             if self._pools.get(loop) is pool:
                 del self._pools[loop]
+            if self.fault_keeps_closed_pool:  # the fault ca-pool-closed-after-idle: the closed client stays pooled
+                self._pools[loop] = pool
         loop.create_task(pool.client.aclose())
 
     async def _post(self, path: str, payload: dict[str, object]) -> httpx.Response:

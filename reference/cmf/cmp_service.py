@@ -69,6 +69,8 @@ class CmpService:
         self.notifier = notifier
         self.store = store
         self.ca = ca
+        if config.has("ca-pool-closed-after-idle"):
+            ca.fault_keeps_closed_pool = True
         self._wrong_key = new_key()  # for the bad-response-protection fault
         self._no_ds_signer = self._load_no_ds_signer()  # for the protection-cert-no-digitalsignature fault
         self._seen_nonces: dict[bytes, None] = {}  # insertion-ordered, bounded: replay detection
@@ -389,6 +391,10 @@ class CmpService:
         try:
             domain = self.config.short_lived_san_domain
             short = bool(domain) and bool(req.sans) and all(s == domain or s.endswith("." + domain) for s in req.sans)
+            if self.config.has("short-lived-profile-ignored"):
+                short = False
+            elif self.config.has("ordinary-cert-short-lived"):
+                short = bool(domain)
             return await self.ca.issue(csr.public_bytes(_PEM).decode(), cert_type, req.vnfci_id,
                                        self.config.validity_days, req.sans,
                                        seconds=self.config.short_lived_seconds if short else None)

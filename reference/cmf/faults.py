@@ -182,6 +182,13 @@ _CORE: tuple[Fault, ...] = (
     Fault("drop-csr-san", ("CMF.Certm.Del.002", "RFC9810:5.2.3:grantedWithMods"),
           "Asks CA-1 for a certificate without the CSR's subjectAltName (an empty CA-1 subjectAltName list) and "
           "answers \"accepted\"."),
+    # the validity of its certificate profiles (found by mutation testing, docs/mutation-triage.md)
+    Fault("ordinary-cert-short-lived", ("IFA026:C.6:validity",),
+          "Asks CA-1 for the short-lived test validity ([short_lived] seconds) for every certificate, not only for "
+          "subjectAltNames under the short-lived domain: ordinary certificates expire within seconds."),
+    Fault("short-lived-profile-ignored", ("IFA026:C.6:validity",),
+          "Never asks CA-1 for the short-lived test validity: certificates for subjectAltNames under the "
+          "short-lived domain get the ordinary validity (validity_days).", only="SOL023-7.3.2[expiry]"),
 )
 
 # Per topic: the Certificate Notification interface, ACME and direct mode. The faults of the harness's own

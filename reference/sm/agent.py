@@ -177,6 +177,8 @@ class ReferenceSm:
             try:
                 (self._on_lcm if kind == "lcm" else self._on_alarm)(self.binding(name), body)
             except (httpx.HTTPError, RuntimeError, KeyError, TypeError, ValueError, StopIteration):
+                if self.has("sm-stops-after-malformed-event"):
+                    return
                 continue  # one malformed event or unreachable peer: the SM goes on with the next
 
     # -- reactions ---------------------------------------------------------------------------------------------------

@@ -60,6 +60,9 @@ FAULTS: tuple[Fault, ...] = (
           "SM-trust-domains"),
     Fault("sm-master-defers", ("R2.1.50", "IFA026:5.1.3:master"),
           "As master SM, takes no action on VNFs of its sub-SMs' trust domains.", "SM-hierarchy"),
+    Fault("sm-stops-after-malformed-event", ("Sc-Or.SecEnforce.002", "R2.1.260"),
+          "Its event worker stops at the first notification it cannot process (e.g. one without nsInstanceId), so it "
+          "ignores every later event and alarm (found by mutation testing, docs/mutation-triage.md).", SEMI),
 )
 
 BY_NAME = {f.name: f for f in FAULTS}

@@ -13,6 +13,7 @@ from pyasn1.codec.der.decoder import decode as der_decode
 from pyasn1_alt_modules import rfc9810
 
 from .asn1util import hash_by_oid
+from .mac import pbm_key
 from .parse import PkiMessageView
 
 # protectionAlg OID -> (key family, hash or None)
@@ -94,11 +95,7 @@ def verify_pbm_protection(view: PkiMessageView, secret: bytes) -> bool:
         iterations = int(params["iterationCount"])
         if owf is None or mac_hash is None or not 0 < iterations <= _MAX_PBM_ITERATIONS:
             return False
-        key = secret + bytes(params["salt"])
-        for _ in range(iterations):
-            digest = hashes.Hash(owf)
-            digest.update(key)
-            key = digest.finalize()
+        key = pbm_key(secret, bytes(params["salt"]), owf, iterations)
         expected = hmac.new(key, view.protected_part_der, mac_hash().name).digest()
     except Exception:  # malformed parameters are a failed verification, not a crash
         return False
