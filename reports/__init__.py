@@ -61,7 +61,7 @@ def write_partial_reports(result: RunResult, out_dir: Path) -> dict[str, Path]:
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = {"json": out_dir / "results.json", "junit": out_dir / "junit.xml"}
-    write_results_json(result, paths["json"])
+    write_results_json(result, paths["json"], compact=True)
     write_junit(result, paths["junit"])
     (out_dir / "index.html").unlink(missing_ok=True)
     return paths

