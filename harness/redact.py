@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from functools import lru_cache
 
 REDACTED = "[REDACTED]"
 REDACTED_KEY = "[REDACTED PRIVATE KEY]"
@@ -199,10 +198,27 @@ def redact(text: str) -> str:
     """Defence-in-depth redaction of one free text (body, header line, summary, note)."""
     if not text:
         return text
-    return _redact(text)
+    done = _DONE.get(text)
+    if done is None:
+        done = _redact(text)
+        if len(_DONE) >= _DONE_MAX:
+            _DONE.clear()
+        _DONE[text] = done
+    return done
 
 
-@lru_cache(maxsize=16384)  # one text is redacted for results.json, junit.xml, the HTML and every partial write
+# one text is redacted for results.json, junit.xml, the HTML and every partial write: each only once
+_DONE: dict[str, str] = {}
+_DONE_MAX = 16384
+
+
+def redacted_elsewhere(text: str) -> None:
+    """``text`` is what :func:`redact` returned in another process (the report's render workers,
+    harness/trace.py): this process takes it as final instead of redacting it once more."""
+    if text and len(_DONE) < _DONE_MAX:
+        _DONE[text] = text
+
+
 def _redact(text: str) -> str:
     text = redact_pem(text)
     text = redact_json_values(text)

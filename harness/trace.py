@@ -25,7 +25,7 @@ from typing import Any
 import httpx
 
 from harness.model import TraceEvent
-from harness.redact import redact, redact_headers
+from harness.redact import redact, redact_headers, redacted_elsewhere
 from harness.sut_input import JsonTooDeep, SutInputError, parse_json
 from wire.cmp import parse_message
 from wire.cmp.status import STATUS_NAMES, first_status
@@ -105,6 +105,7 @@ def prerender(events: Sequence[TraceEvent], workers: int | None = None) -> int:
         ahead = event.__dict__.pop("_ahead", None) if isinstance(event, RecordedEvent) else None
         if ahead is not None and not ahead.cancelled() and ahead.exception() is None:
             event.__dict__["_shown_summary"], event.__dict__["_shown_body_text"] = ahead.result()
+            redacted_elsewhere(event.__dict__["_shown_body_text"])
     pending = [e for e in events if isinstance(e, RecordedEvent) and e.raw is not None
                and ("_shown_body_text" not in e.__dict__ or "_shown_summary" not in e.__dict__)]
     jobs = [(e.raw, e.__dict__.get("_given_summary", ""), e.__dict__.get("_given_body_text", "")) for e in pending]
@@ -120,6 +121,7 @@ def prerender(events: Sequence[TraceEvent], workers: int | None = None) -> int:
         return 0
     for event, (summary, body_text) in zip(pending, done):
         event.__dict__["_shown_summary"], event.__dict__["_shown_body_text"] = summary, body_text
+        redacted_elsewhere(body_text)
     return len(done)
 
 
