@@ -18,8 +18,9 @@ from harness.context import RunContext
 from harness.flow import FlowStep, UseCase
 from harness.model import Verdict
 from harness.recorder import Recorder
-from scenarios.cmp_rules import Sent, _accepted, _applicable, _immediate_type, _outcome, _p10cr, _send
-from scenarios.common import Scenario
+from harness.checks.cmp_header_checks import HEADER_CHECKS
+from scenarios.cmp_rules import Sent, _accepted, _applicable, _immediate_type, _outcome, _p10cr, _send, exchange
+from scenarios.common import Scenario, header_checks
 from simulators.vnfm import seqs_of
 from wire.credentials import new_key
 
@@ -37,6 +38,9 @@ FLOW = UseCase(
                                      "unknown signature algorithm; each refused with failInfo badAlg."),
         FlowStep("5", "VNFM", "CMF", "A p10cr signed by a key its extraCerts do not certify, and an unprotected "
                                      "one; each refused with failInfo badMessageCheck."),
+        FlowStep("6", "CMF", "VNFM", "Every answer to a request whose header is sound (the control's cp, the "
+                                     "refusals of the CSR probes of steps 2 and 4) follows the SOL023 5.5.2.2/"
+                                     "5.5.2.3 header and protection rules, refusals as much as the cp."),
     ),
 )
 
@@ -84,11 +88,16 @@ def run_failinfo_choices(ctx: RunContext, rec: Recorder) -> None:
     rec.note("1", Verdict.PASS if control[0] else Verdict.INCONCLUSIVE, "control p10cr: " + control[1],
              seqs_of(sent[0]) if sent else ())
 
+    sound = [exchange(sent, control_request)]  # answers to requests whose header is sound: judged by its rules
+
     def probe(step: str, csr_edit: CsrEdit | None = None, **header: Any) -> tuple[Sent | None, str]:
         transform = (lambda der: edit_csr(der, csr_edit)) if csr_edit is not None else None
-        bad, _ = _p10cr(ctx, rec, cert_type, step, csr_transform=transform, **header)
+        bad, request = _p10cr(ctx, rec, cert_type, step, csr_transform=transform, **header)
         rec.step(step)
-        return _send(ctx, cert_type, bad)
+        sent, error = _send(ctx, cert_type, bad)
+        if csr_edit is not None and not header:
+            sound.append(exchange(sent, request))
+        return sent, error
 
     _judge(rec, "failinfo-baddataformat", "2", "CSR public key undecodable", *probe("2", _junk_key), control)
     cut, _ = _p10cr(ctx, rec, cert_type, "2")
@@ -103,8 +112,11 @@ def run_failinfo_choices(ctx: RunContext, rec: Recorder) -> None:
     for instance, header in (("signed by a key not in extraCerts", {"signer_key": new_key()}),
                              ("unprotected", {"signer_key": None})):
         _judge(rec, "failinfo-badmessagecheck", "5", instance, *probe("5", **header), control)
+    rec.step("6")
+    header_checks(ctx, rec, [e for e in sound if e is not None], "6")
 
 
 def scenario() -> Scenario:
     return Scenario("RFC9483-3.6.4[failinfo-choices]", "RFC 9810 5.2.3, RFC 9483 3.6.4", FLOW.title, FLOW,
-                    (*FAILINFO_CHECKS, "failinfo-badmessagecheck"), run_failinfo_choices, {}, _applicable)
+                    (*FAILINFO_CHECKS, "failinfo-badmessagecheck", *HEADER_CHECKS), run_failinfo_choices, {},
+                    _applicable)

@@ -19,14 +19,15 @@ from cryptography.x509.oid import NameOID
 
 from harness.checks.cmp_checks import describe_cmp
 from harness.checks.cmp_failinfo_rules import CERT_REQ_ID_CHECKS
+from harness.checks.cmp_header_checks import HEADER_CHECKS
 from harness.checks.cmp_request_rules import CERTCONF_CHECKS, REQUEST_RULE_CHECKS
 from harness.checks.registry import Observation
 from harness.context import RunContext
 from harness.flow import FlowStep, UseCase
 from harness.model import Verdict
 from harness.recorder import Recorder
-from scenarios.common import Scenario, register
-from simulators.vnfm import CERT_TYPE_URN, make_csr, seqs_of
+from scenarios.common import Scenario, header_checks, register
+from simulators.vnfm import CERT_TYPE_URN, CmpExchange, make_csr, seqs_of
 from wire import cmp
 from wire.cmp.asn1util import cert_hash_alg
 from wire.cmp.status import first_status
@@ -51,6 +52,9 @@ FLOW = UseCase(
         FlowStep("9", "VNFM", "CMF", "certConf with a certReqId that matches no CertResponse; refused."),
         FlowStep("10", "VNFM", "CMF", "certConf with failInfo and status accepted; refused."),
         FlowStep("11", "VNFM", "CMF", "certConf whose certHash uses another hash algorithm; refused."),
+        FlowStep("12", "CMF", "VNFM", "Every answer of steps 7 to 11 (each cp, the pkiConf, each certConf refusal: "
+                                      "their requests' headers are sound) follows the SOL023 5.5.2.2/5.5.2.3 "
+                                      "header and protection rules, refusals as much as the cp."),
     ),
 )
 
@@ -130,12 +134,21 @@ def _header_probes(ctx: RunContext, rec: Recorder, cert_type: str) -> None:
     _judge(rec, "messagetime-badtime", "6", *probe("6", message_time=years_off), control, missing=missing)
 
 
+def exchange(sent: Sent | None, request: Any) -> CmpExchange | None:
+    """A probe's answer as the header checks take it (None: no answer)."""
+    return None if sent is None else CmpExchange(sent[0], sent[1], "" if sent[1] is not None else "not CMP", request)
+
+
 def _cert_conf(ctx: RunContext, rec: Recorder, cert_type: str, step: str,
-               content: Callable[[x509.Certificate], dict[str, Any]] = lambda cert: {}) -> tuple[Sent | None, str]:
-    """A fresh transaction without implicit confirmation, then a certConf with ``content(cert)`` overrides."""
+               content: Callable[[x509.Certificate], dict[str, Any]] = lambda cert: {},
+               sound: list[CmpExchange | None] | None = None) -> tuple[Sent | None, str]:
+    """A fresh transaction without implicit confirmation, then a certConf with ``content(cert)`` overrides; both
+    answers go to ``sound`` (their requests' headers are sound)."""
+    sound = [] if sound is None else sound
     der, request = _p10cr(ctx, rec, cert_type, step, implicit_confirm=False)
     rec.step(step)
     sent, error = _send(ctx, cert_type, der)
+    sound.append(exchange(sent, request))
     reply = sent[1] if sent else None
     delivered = [r for r in reply.responses if r.certificate is not None] if reply is not None else []
     if reply is None or not delivered or reply.implicit_confirm:
@@ -145,7 +158,9 @@ def _cert_conf(ctx: RunContext, rec: Recorder, cert_type: str, step: str,
     kwargs = {"cert_req_id": delivered[0].cert_req_id, **content(cert)}
     conf = cmp.build_cert_conf(cert=cert, transaction_id=request.transaction_id, recip_nonce=reply.sender_nonce,
                                **kwargs, **ctx.vnfm.header_kwargs())
-    return _send(ctx, cert_type, conf)
+    answer = _send(ctx, cert_type, conf)
+    sound.append(exchange(answer[0], cmp.parse_message(conf)))
+    return answer
 
 
 def _other_hash(cert: x509.Certificate) -> dict[str, Any]:
@@ -163,16 +178,19 @@ CERTCONF_PROBES: tuple[tuple[str, str, Callable[[x509.Certificate], dict[str, An
 
 
 def _certconf_probes(ctx: RunContext, rec: Recorder, cert_type: str) -> None:
-    sent, error = _cert_conf(ctx, rec, cert_type, "7")
+    sound: list[CmpExchange | None] = []
+    sent, error = _cert_conf(ctx, rec, cert_type, "7", sound=sound)
     ok = sent is not None and sent[1] is not None and sent[1].body_type == "pkiconf"
     control = (ok, "control certConf: " + _outcome(sent, error))
     rec.note("7", Verdict.PASS if ok else Verdict.INCONCLUSIVE, control[1], seqs_of(sent[0]) if sent else ())
     for name, step, content in CERTCONF_PROBES:
-        sent, error = _cert_conf(ctx, rec, cert_type, step, content)
+        sent, error = _cert_conf(ctx, rec, cert_type, step, content, sound)
         if sent is None and error.startswith(PRECONDITION):
             rec.skip_remaining((name,), Verdict.INCONCLUSIVE, error)
             continue
         _judge(rec, name, step, sent, error, control)
+    rec.step("12")
+    header_checks(ctx, rec, [e for e in sound if e is not None], "12")
 
 
 def cert_req_id_checks(ctx: RunContext, rec: Recorder, sent: Sent | None, step: str) -> None:
@@ -201,6 +219,6 @@ def scenarios() -> list[Scenario]:
     from scenarios import cmp_failinfo  # it builds on this module's probes
 
     return [Scenario("RFC9483-3.1[request-rules]", "RFC 9483 3.1, 4.1.1", FLOW.title, FLOW,
-                     (*REQUEST_RULE_CHECKS, *CERTCONF_CHECKS, *CERT_REQ_ID_CHECKS), run_request_rules, {},
+                     (*REQUEST_RULE_CHECKS, *CERTCONF_CHECKS, *CERT_REQ_ID_CHECKS, *HEADER_CHECKS), run_request_rules, {},
                      _applicable),
             cmp_failinfo.scenario()]

@@ -166,8 +166,15 @@ class CmpService:
         return -1 if self.config.has("cert-req-id-rfc9483") else 0
 
     def _error(self, view: cmp.PkiMessageView, reject: Reject) -> Response:
-        return self._send(cmp.build_error(request=view, fail_info=self._fail_info(reject),
-                                          status_string=reject.text, **self._signer()), 200, view)
+        signer = self._signer()
+        request: cmp.PkiMessageView | None = view
+        if self.config.has("certconf-error-unechoed") and view.body_type == "certConf":
+            request = None  # the fault: a refused certConf answered as if it could not be read (fresh IDs)
+        if (self.config.has("csr-error-unprotected") and view.body_type == "p10cr"
+                and reject.fail_info in ("badAlg", "badDataFormat")):
+            signer = {**signer, "signer_key": None}  # the fault: a CSR it cannot use is refused unprotected
+        return self._send(cmp.build_error(request=request, fail_info=self._fail_info(reject),
+                                          status_string=reject.text, **signer), 200, view)
 
     def _check_header(self, view: cmp.PkiMessageView) -> None:
         """RFC 9483 3.1 header rules a receiver can enforce: pvno, 128-bit IDs, our name or NULL-DN,
