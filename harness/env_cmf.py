@@ -16,7 +16,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives.asymmetric import ec
 
 from harness.env_cmf_text import PROFILE, SETTINGS
-from harness.env_cmf_variants import NO_DIGITAL_SIGNATURE, without_digital_signature
+from harness.env_cmf_variants import EXPIRED, NO_DIGITAL_SIGNATURE, expired, without_digital_signature
 from harness.env_oauth import ensure_oauth, profile_text, settings_text
 from simulators.direct.actors import POLICY, SAN_DOMAIN
 from simulators.pki import host_names, is_ip, make_entity, make_intermediate, make_root, write_file, write_pair
@@ -73,6 +73,7 @@ def _reference_pki(d: Path, host: str) -> None:
     write_pair(cmf, d / "reference" / "cmf")
     # for the fault protection-cert-no-digitalsignature only (harness/env_cmf_variants.py)
     write_pair(without_digital_signature(root, cmf), d / "reference" / NO_DIGITAL_SIGNATURE)
+    write_pair(expired(root, cmf), d / "reference" / EXPIRED)  # for the fault protection-cert-expired only
 
 
 def _subject(path: Path) -> str:

@@ -104,15 +104,18 @@ class CmpService:
                                               **self._signer()), 400)
 
     def _load_no_ds_signer(self) -> Issued | None:
-        """The second protection identity `nfvct init` writes beside the CMF's own (keyUsage without
-        digitalSignature), loaded only when the fault needs it."""
-        if not self.config.has("protection-cert-no-digitalsignature"):
-            return None
-        where = self.config.tls_cert.with_name("cmf-cmp-nods.crt") if self.config.tls_cert else None
-        if where is None or not where.is_file():
-            raise ValueError(f"fault protection-cert-no-digitalsignature needs {where or 'cmf-cmp-nods.crt'}: "
-                             "make the environment anew with `nfvct init`")
-        return load_issued(where, where.with_suffix(".key"))
+        """A second protection identity `nfvct init` writes beside the CMF's own, loaded only when a fault needs
+        it: keyUsage without digitalSignature (cmf-cmp-nods), or expired yesterday (cmf-cmp-expired)."""
+        for fault, stem in (("protection-cert-no-digitalsignature", "cmf-cmp-nods"),
+                            ("protection-cert-expired", "cmf-cmp-expired")):
+            if not self.config.has(fault):
+                continue
+            where = self.config.tls_cert.with_name(f"{stem}.crt") if self.config.tls_cert else None
+            if where is None or not where.is_file():
+                raise ValueError(f"fault {fault} needs {where or stem + '.crt'}: make the environment anew with "
+                                 "`nfvct init`")
+            return load_issued(where, where.with_suffix(".key"))
+        return None
 
     def _signer(self) -> dict[str, Any]:
         """Protection and header arguments for every response builder (header faults applied here)."""
