@@ -71,7 +71,7 @@ def test_k_matches_ids_literally() -> None:
 def test_selection_by_requirement_and_check() -> None:
     scenarios = all_scenarios()
     by_prefix = selected_checks(scenarios, Selection(requirements=("IFA026:C.6",)))
-    assert by_prefix is not None and {c for c in by_prefix if c.startswith("c6-")} == by_prefix and len(by_prefix) == 7
+    assert by_prefix is not None and {c for c in by_prefix if c.startswith("c6-")} == by_prefix and len(by_prefix) == 8
     assert selected_checks(scenarios, Selection(checks=("register-conflict",))) == {"register-conflict"}
     assert selected_checks(scenarios, Selection()) is None
     with pytest.raises(ValueError, match="did you mean register-conflict"):

@@ -164,6 +164,13 @@ _CORE: tuple[Fault, ...] = (
     Fault("certconf-content-unchecked", ("RFC9483:4.1.1:certconf-content",),
           "Confirms any certConf of the transaction: two CertStatus, an unknown certReqId, failInfo with "
           "status accepted, or a certHash made with another algorithm all get pkiConf."),
+    # header rules on refusals (issue 14: header and protection rules on every response, errors included)
+    Fault("certconf-error-unechoed", ("SOL023:5.5.2.3:recip-nonce", "SOL023:5.5.2.3:transaction-id"),
+          "Answers a certConf it refuses with an error message under a fresh transactionID and without recipNonce, "
+          "as if the certConf could not be read (every other answer is correct)."),
+    Fault("csr-error-unprotected", ("SOL023:5.5.2.2:protection",),
+          "Refuses a p10cr whose CSR it cannot use (badAlg, badDataFormat) with an unprotected error message "
+          "(every other answer is protected)."),
     # failInfo choices (scenario RFC9483-3.6.4[failinfo-choices]), certReqId, protection certificate, CSR content
     Fault("failinfo-badrequest-everywhere", ("RFC9810:5.2.3:badDataFormat", "RFC9810:5.2.3:badSenderNonce"),
           "Answers badRequest where badDataFormat (an undecodable message or CSR key) or badSenderNonce (a missing, "
@@ -179,6 +186,9 @@ _CORE: tuple[Fault, ...] = (
     Fault("protection-cert-no-digitalsignature", ("RFC9483:3.3:protection-cert",),
           "Signs its CMP responses with a second identity of its own (reference/cmf-cmp-nods.crt, same subject "
           "and issuer) whose keyUsage lacks digitalSignature."),
+    Fault("protection-cert-expired", ("RFC9483:3.3:protection-cert", "SOL023:5.5.2.2:protection"),
+          "Signs its CMP responses with a third identity of its own (reference/cmf-cmp-expired.crt, same subject, "
+          "issuer and extensions) that expired yesterday."),
     Fault("drop-csr-san", ("CMF.Certm.Del.002", "RFC9810:5.2.3:grantedWithMods"),
           "Asks CA-1 for a certificate without the CSR's subjectAltName (an empty CA-1 subjectAltName list) and "
           "answers \"accepted\"."),
@@ -189,6 +199,9 @@ _CORE: tuple[Fault, ...] = (
     Fault("short-lived-profile-ignored", ("IFA026:C.6:validity",),
           "Never asks CA-1 for the short-lived test validity: certificates for subjectAltNames under the "
           "short-lived domain get the ordinary validity (validity_days).", only="SOL023-7.3.2[expiry]"),
+    Fault("ca-pool-closed-after-idle", ("CMF.Certm.Del.002",),
+          "Keeps its CA-1 client pooled after closing it for idleness, so the first CSR after CA-1 was idle "
+          "(and every later one) is answered with HTTP 500.", only="C.2.2.2[VNFCI]"),
 )
 
 # Per topic: the Certificate Notification interface, ACME and direct mode. The faults of the harness's own
