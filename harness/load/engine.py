@@ -32,7 +32,8 @@ from locust.log import setup_logging  # noqa: E402
 from locust.runners import WORKER_REPORT_INTERVAL  # noqa: E402
 from locust.stats import PERCENTILES_TO_REPORT, StatsCSVFileWriter  # noqa: E402
 
-from harness.load.users import Collector, Share, VnfciUser, paced, wait_finished  # noqa: E402
+from harness.load.acme_users import user_class  # noqa: E402
+from harness.load.users import Collector, Share, paced, wait_finished  # noqa: E402
 from harness.load.workloads import Workload  # noqa: E402
 from harness.profile import load_profile  # noqa: E402
 
@@ -50,8 +51,9 @@ def _workload(plan: dict[str, Any]) -> Workload:
 def _environment(plan: dict[str, Any]) -> tuple[Environment, Collector]:
     workload = _workload(plan)
     paced(workload)
-    VnfciUser.collector = collector = Collector()
-    return Environment(user_classes=[VnfciUser], stop_timeout=STOP_SECONDS), collector
+    user = user_class(workload)
+    user.collector = collector = Collector()  # type: ignore[attr-defined]
+    return Environment(user_classes=[user], stop_timeout=STOP_SECONDS), collector
 
 
 def _wait_go(plan: dict[str, Any]) -> float:
@@ -66,8 +68,9 @@ def _wait_go(plan: dict[str, Any]) -> float:
 
 
 def _share(plan: dict[str, Any], worker: int, workers: int, deadline: float) -> Share:
-    share = Share(_workload(plan), load_profile(Path(plan["profile"])), plan["run_id"], worker, workers, deadline)
-    VnfciUser.share = share
+    workload = _workload(plan)
+    share = Share(workload, load_profile(Path(plan["profile"])), plan["run_id"], worker, workers, deadline)
+    user_class(workload).share = share  # type: ignore[attr-defined]
     return share
 
 

@@ -19,7 +19,8 @@ from reports.svg import bar_chart_svg, line_chart_svg
 SCHEMA = "nfvct-load/1"
 TEMPLATES = Path(__file__).resolve().parent.parent.parent / "reports" / "templates"
 MAX_POINTS = 300  # points per line of the throughput chart
-ORDER = ("register", "enrol", "certConf", "renew", "revoke", "notify")
+ORDER = ("register", "enrol", "certConf", "renew", "revoke", "notify", "acme-register", "acme-account",
+         "acme-order")
 
 
 def _percentile(values: list[float], q: float) -> float:
@@ -70,7 +71,8 @@ def load_json(params: dict[str, Any], machine: dict[str, Any], engine: dict[str,
               verdict: LoadVerdict) -> dict[str, Any]:
     duration = max(0.001, engine["finished"] - engine["started"])
     ops = operations(engine, verdict, duration)
-    enrolled = next((o["ok"] for o in ops if o["name"] == "enrol"), 0)
+    main = "acme-order" if params["workload"]["operations"] == ["acme-order"] else "enrol"
+    enrolled = next((o["ok"] for o in ops if o["name"] == main), 0)
     taxonomy = [{"operation": k.split("|")[0], "outcome": k.split("|")[1], "kind": k.split("|", 2)[2], "count": n}
                 for k, n in sorted(engine["collected"]["taxonomy"].items(), key=lambda kv: -kv[1])]
     notify = {k: v for k, v in verdict.notify.items() if k != "lateness_ms"}

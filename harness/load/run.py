@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from harness.listeners import free_port
+from harness.load.acme_ops import answerable
 from harness.load.actors import harness_actors, served_reference
 from harness.load.judge import judge_run
 from harness.load.report import write_report
@@ -48,6 +49,9 @@ def run_load(args: LoadArgs) -> int:
     if args.workers and args.workload.concurrency < args.workers:
         raise ValueError(f"--concurrency {args.workload.concurrency}: give each of the {args.workers} workers at "
                          "least one user")
+    if args.workload.acme and (args.workers or args.expect_remote):
+        raise ValueError(f"--workload {args.workload.name}: runs in one Locust process (its tls-alpn-01 responder "
+                         "listens on the one port of pixit.harness.alpn): drop --workers/--remote-workers")
     if args.faults and args.profile is not None:
         raise ValueError("--fault starts the reference CMF with a fault: only without --profile")
     work = args.out / "work"
@@ -66,6 +70,8 @@ def run_load(args: LoadArgs) -> int:
         process = stack.enter_context(_engine_process(args, profile_path, run_id, work))  # imports meanwhile
         ready()
         profile = load_profile(profile_path)
+        if args.workload.acme:
+            answerable(profile)  # a profile without [pixit.acme] or a challenge to answer: one line, before the run
         actors = stack.enter_context(harness_actors(profile, args.workload.subscribers, run_id))
         (work / "go").write_text(str(time.time()))
         print(f"nfvct load: ready after {time.time() - wall:.1f} s", file=sys.stderr)

@@ -80,6 +80,7 @@ class Share:
         self.trust = trust_of(profile)
         indices = range(worker, workload.vnfcis, workers)
         self.size, self._indices, self._run_id = len(indices), iter(indices), run_id
+        self.run_id = run_id
         self.left = self.size  # not yet taken (a VNFCI is made when a user takes it: steady's count is large)
         self.enrolled: list[Vnfci] = []
         self.first_phase_left = self.size

@@ -8,7 +8,8 @@ from pathlib import Path
 from typing import Any
 
 WORKLOADS_FILE = Path(__file__).resolve().parent.parent / "data" / "workloads.toml"
-OPERATIONS = ("register", "enrol", "renew", "revoke")
+OPERATIONS = ("register", "enrol", "renew", "revoke")  # delegation mode (VNFCIs over CMP)
+ACME = ("acme-order",)  # the acme workload: NFV-MANO entities ordering over ACME (IFA026 C.4)
 WAVES = ("renew", "revoke")  # operations a workload runs as a second phase, once every VNFCI is enrolled
 MAX_VNFCIS = 1_000_000
 MAX_SECONDS = 24 * 3600.0
@@ -33,6 +34,11 @@ class Workload:
     notify_wait_seconds: float = 60.0
     notify_quiet_seconds: float = 2.0
     cert_type: str = "VNFCI_certificate"
+
+    @property
+    def acme(self) -> bool:
+        """NFV-MANO entities ordering over ACME (harness/load/acme_users.py), not VNFCIs over CMP."""
+        return self.operations == ACME
 
     @property
     def wave(self) -> str | None:
@@ -60,9 +66,9 @@ def _workload(name: str, table: Any, path: Path) -> Workload:
     if unknown:
         raise WorkloadError(f"{where}: unknown key(s) {', '.join(unknown)} (known: {', '.join(sorted(known))})")
     ops = tuple(table.get("operations", ()))
-    if not ops or any(op not in OPERATIONS for op in ops) or ops[:2] != ("register", "enrol"):
-        raise WorkloadError(f"{where}.operations: must start with register, enrol (then at most one of "
-                            f"{', '.join(WAVES)}), got {list(ops)}")
+    if ops != ACME and (not ops or any(op not in OPERATIONS for op in ops) or ops[:2] != ("register", "enrol")):
+        raise WorkloadError(f"{where}.operations: must be [\"acme-order\"], or start with register, enrol (then at "
+                            f"most one of {', '.join(WAVES)}), got {list(ops)}")
     if len(ops) > 3:
         raise WorkloadError(f"{where}.operations: at most one wave operation ({', '.join(WAVES)})")
     try:
