@@ -100,8 +100,8 @@ _CORE: tuple[Fault, ...] = (
     Fault("cmf-signs-itself", ("Cmf.CertLcm.004", "Cmf.CertLcm.006", "IFA026:C.2.2.2.6:ca-issues",
                                # its own (non-CA) certificate heads the chain it delivers:
                                "IFA033:11.2.3.3:certificate-chain", "CMF.Certm.Del.002", "Cmf.CertLcm.007",
-                               # and its bare certificates miss the C.6 profile the CA applies:
-                               "IFA026:C.6:key-usage", "IFA026:C.6:extended-key-usage",
+                               # and its bare certificates miss the C.6 profile the CA applies (its validity too):
+                               "IFA026:C.6:key-usage", "IFA026:C.6:extended-key-usage", "IFA026:C.6:validity",
                                "IFA026:C.6:authority-key-identifier", "IFA026:C.6:crl-distribution-point",
                                "IFA026:C.6:authority-info-access"),
           "Signs certificates with the CMF's own key instead of forwarding the CSR to a CA."),
