@@ -18,7 +18,7 @@ from harness import lint
 from harness.checks.registry import Observation, Result, check, not_applicable, verdict_of
 
 ROUNDING_SECONDS = 2.0  # X.509 times have whole seconds: notBefore truncated, notAfter rounded up
-BACKDATING_SHARE, BACKDATING_MAX = 0.1, 3600.0  # a CA may backdate notBefore (clock skew of relying parties)
+BACKDATING_SHARE, BACKDATING_MAX = 0.1, 86400.0  # a CA may backdate notBefore (relying parties' clock skew): up to a day
 
 
 @dataclass(frozen=True)
