@@ -20,6 +20,7 @@ from simulators.acme.actors import AcmeActors
 from simulators.acme.client import AcmeClient, body_of
 from simulators.acme.token_authority import TokenAuthority
 from wire.acme import key_authorization
+from wire.x509util import PathError, build_path, spki
 
 
 def new_account_key() -> jose.JWK:
@@ -227,3 +228,27 @@ def download(entity: Entity, order: OrderRun, finalized: httpx.Response) -> Down
         return Download(None, [], url, f"download HTTP {response.status_code}: not a PEM chain ({exc})", response)
     return Download(certs[0], certs[1:], url, f"order valid; {len(certs)} certificate(s) from {url} "
                     f"({response.headers.get('content-type', '-')})", response)
+
+
+def certificate_facts(anchors: list[x509.Certificate], fqdn: str, got: Download,
+                      csr_der: bytes) -> dict[str, object]:
+    """What the C.4 certificate checks read of a downloaded certificate (scenarios/mano.py in a conformance run,
+    harness/load/acme_ops.py under load)."""
+    facts: dict[str, object] = {"cert": got.cert, "how": got.how, "fqdn": fqdn}
+    if got.cert is None:
+        return facts
+    try:
+        path = build_path(got.cert, got.chain, anchors)
+        missing = [c for c in path[1:] if c not in anchors and c not in got.chain]
+        error = f"not delivered: {', '.join(c.subject.rfc4514_string() for c in missing)}" if missing else ""
+    except PathError as exc:
+        error = str(exc) if anchors else "no trust anchor configured (pixit.acme.ca_trust_anchors)"
+    try:
+        san = list(got.cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).value)
+    except x509.ExtensionNotFound:
+        san = []
+    facts.update(chain_error=error, chain_len=1 + len(got.chain), cert_spki=spki(got.cert),
+                 csr_spki=spki(x509.load_der_x509_csr(csr_der)),
+                 san=[f"dns:{n.value}" if isinstance(n, x509.DNSName) else f"{type(n).__name__}:{n.value}"
+                      for n in san])
+    return facts

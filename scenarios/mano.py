@@ -8,7 +8,6 @@ from functools import partial
 from typing import Any
 
 import josepy as jose
-from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 
 from harness.checks.registry import Observation
@@ -22,7 +21,6 @@ from simulators.acme.client import Probe, body_of
 from wire.acme import ATTESTATION_OID, MANO_CERT_TYPE
 from simulators.acme.hsm import available as hsm_available
 from simulators.vnfm import seqs_of
-from wire.x509util import PathError, build_path, spki
 
 CHALLENGE = {"NFVO": "tls-alpn-01", "VNFM": "tkauth-01", "VIM": "tls-alpn-01"}
 
@@ -76,27 +74,6 @@ def registration_body(role: str, ctx: RunContext, rec: Recorder) -> None:
             facts={"response": query, "body": body_of(query), "status": "valid"}, trace_seqs=seqs_of(query)), step="2")
 
 
-def _cert_facts(ctx: RunContext, entity: af.Entity, got: af.Download, csr_der: bytes) -> dict[str, object]:
-    facts: dict[str, object] = {"cert": got.cert, "how": got.how, "fqdn": entity.fqdn}
-    if got.cert is None:
-        return facts
-    anchors = af.acme_of(ctx).anchors
-    try:
-        path = build_path(got.cert, got.chain, anchors)
-        missing = [c for c in path[1:] if c not in anchors and c not in got.chain]
-        error = f"not delivered: {', '.join(c.subject.rfc4514_string() for c in missing)}" if missing else ""
-    except PathError as exc:
-        error = str(exc) if anchors else "no trust anchor configured (pixit.acme.ca_trust_anchors)"
-    try:
-        san = list(got.cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).value)
-    except x509.ExtensionNotFound:
-        san = []
-    facts.update(chain_error=error, chain_len=1 + len(got.chain), cert_spki=spki(got.cert),
-                 csr_spki=spki(x509.load_der_x509_csr(csr_der)),
-                 san=[f"dns:{n.value}" if isinstance(n, x509.DNSName) else f"{type(n).__name__}:{n.value}" for n in san])
-    return facts
-
-
 def _obtain(ctx: RunContext, rec: Recorder, entity: af.Entity, wanted: str,
             csr_der: bytes) -> tuple[af.OrderRun, af.Download]:
     order = af.new_order(entity)
@@ -123,7 +100,7 @@ def _obtain(ctx: RunContext, rec: Recorder, entity: af.Entity, wanted: str,
     if got.cert is not None:
         ctx.issued.append(IssuedCert(rec.scenario, MANO_CERT_TYPE, got.cert, tuple(got.chain), None,
                                      {"subjectAlternateName": [entity.fqdn]}, seqs_of(finalized)))
-    facts = _cert_facts(ctx, entity, got, csr_der)
+    facts = af.certificate_facts(af.acme_of(ctx).anchors, entity.fqdn, got, csr_der)
     seqs = seqs_of(finalized, *([got.response] if got.response is not None else []))
     for name in ("mano-cert-issued", "mano-chain-delivered", "mano-cert-binds-key", "mano-cert-san"):
         rec.check(name, Observation(facts=facts, trace_seqs=seqs), step="6")

@@ -22,7 +22,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import httpx
-from cryptography import x509
 
 from harness.checks.registry import Observation
 from harness.load.operations import Sample
@@ -34,7 +33,6 @@ from scenarios import acme_flow as af
 from simulators.acme.actors import AcmeActors, actors_for
 from simulators.acme.client import AcmeClient, Probe, body_of, problem_type
 from simulators.acme.responder import TlsAlpnResponder
-from wire.x509util import PathError, build_path, spki
 
 ROLES = ("NFVO", "VNFM", "VIM")  # the C.4.1, C.4.2 and C.4.3 entities
 CHALLENGE = {"NFVO": "tls-alpn-01", "VNFM": "tkauth-01", "VIM": "tls-alpn-01"}  # as scenarios/mano.py answers
@@ -222,30 +220,7 @@ def _order(ctx: LoadContext, mano: ManoEntity, entity: af.Entity, judgement: Jud
     if got.cert is None and got.response is None:  # the order never became valid, or no certificate URL
         judgement.error("order not valid after finalize", got.how)
         return
-    run_checks(CERTIFICATE, Observation(facts=certificate_facts(ctx.acme.anchors, entity.fqdn, got, csr_der)),
+    run_checks(CERTIFICATE, Observation(facts=af.certificate_facts(ctx.acme.anchors, entity.fqdn, got, csr_der)),
                judgement)
     if got.cert is not None:
         serials.append(format(got.cert.serial_number, "x"))
-
-
-def certificate_facts(anchors: list[x509.Certificate], fqdn: str, got: af.Download,
-                      csr_der: bytes) -> dict[str, object]:
-    """What the C.4 certificate checks read (the same facts scenarios/mano.py gathers in a conformance run)."""
-    facts: dict[str, object] = {"cert": got.cert, "how": got.how, "fqdn": fqdn}
-    if got.cert is None:
-        return facts
-    try:
-        path = build_path(got.cert, got.chain, anchors)
-        missing = [c for c in path[1:] if c not in anchors and c not in got.chain]
-        error = f"not delivered: {', '.join(c.subject.rfc4514_string() for c in missing)}" if missing else ""
-    except PathError as exc:
-        error = str(exc) if anchors else "no trust anchor configured (pixit.acme.ca_trust_anchors)"
-    try:
-        san = list(got.cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).value)
-    except x509.ExtensionNotFound:
-        san = []
-    facts.update(chain_error=error, chain_len=1 + len(got.chain), cert_spki=spki(got.cert),
-                 csr_spki=spki(x509.load_der_x509_csr(csr_der)),
-                 san=[f"dns:{n.value}" if isinstance(n, x509.DNSName) else f"{type(n).__name__}:{n.value}"
-                      for n in san])
-    return facts

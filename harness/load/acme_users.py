@@ -20,7 +20,7 @@ from locust.exception import StopUser
 
 from harness.load.acme_ops import LoadContext, ManoEntity, acme_order, answerable, load_actors, new_entity, register_entity
 from harness.load.operations import Sample
-from harness.load.users import Collector, ErrorAnswer, IncorrectAnswer, Share, VnfciUser
+from harness.load.users import Collector, Share, VnfciUser, record
 from harness.load.workloads import Workload
 
 
@@ -61,14 +61,7 @@ class ManoEntityUser(User):
 
     def _record(self, sample: Sample) -> None:
         assert self.collector is not None
-        self.collector.add(sample)
-        exception: Exception | None = None
-        if sample.outcome == "incorrect":
-            exception = IncorrectAnswer(sample.kind)
-        elif sample.outcome == "error":
-            exception = ErrorAnswer(sample.kind)
-        self.environment.events.request.fire(request_type="ACME", name=sample.name, response_time=sample.ms,
-                                             response_length=0, exception=exception, context={})
+        record(self.environment, self.collector, sample, "ACME")
 
     @task
     def work(self) -> None:

@@ -24,6 +24,19 @@ from harness.profile import Profile
 MAX_FINDINGS = 200  # incorrect answers kept in full per process (all are counted)
 
 
+def record(environment: Any, collector: "Collector", sample: Sample, request_type: str) -> None:
+    """One answer's sample: into this process's collector, and to Locust as a request (a failure when incorrect
+    or an error, so its own statistics and CSV count them too)."""
+    collector.add(sample)
+    exception: Exception | None = None
+    if sample.outcome == "incorrect":
+        exception = IncorrectAnswer(sample.kind)
+    elif sample.outcome == "error":
+        exception = ErrorAnswer(sample.kind)
+    environment.events.request.fire(request_type=request_type, name=sample.name, response_time=sample.ms,
+                                    response_length=0, exception=exception, context={})
+
+
 class IncorrectAnswer(Exception):
     """Locust's failure for an answer a check FAILs (its message is the failing check and what it saw)."""
 
@@ -130,15 +143,7 @@ class VnfciUser(User):
 
     def _record(self, sample: Sample) -> None:
         assert self.collector is not None
-        self.collector.add(sample)
-        exception: Exception | None = None
-        if sample.outcome == "incorrect":
-            exception = IncorrectAnswer(sample.kind)
-        elif sample.outcome == "error":
-            exception = ErrorAnswer(sample.kind)
-        self.environment.events.request.fire(request_type="CMP" if sample.name != "register" else "REST",
-                                             name=sample.name, response_time=sample.ms, response_length=0,
-                                             exception=exception, context={})
+        record(self.environment, self.collector, sample, "CMP" if sample.name != "register" else "REST")
 
     @task
     def work(self) -> None:
