@@ -39,7 +39,7 @@ class Actors:
     callbacks: list[str] = field(default_factory=list)  # the {name} of each subscriber's /notify/{name}
 
 
-def _issuing(h: HarnessPixit) -> dict[str, Issued]:
+def issuing_cas(h: HarnessPixit) -> dict[str, Issued]:
     anchor = x509.load_pem_x509_certificate(h.file("ca/operator_root.crt").read_bytes())
     return {t: dataclasses.replace(load_issued(h.file(f"ca/{t}.crt"), h.file(f"ca/{t}.key")), chain=(anchor,))
             for t in CA_TYPES}
@@ -88,7 +88,7 @@ def harness_actors(profile: Profile, subscribers: int, run_id: str) -> Iterator[
     actors = Actors()
     with ExitStack() as stack:
         if h is not None and h.has("ca1"):
-            ca = CaSimulator(issuing=_issuing(h), trace=None)
+            ca = CaSimulator(issuing=issuing_cas(h), trace=None)
             tls = TlsFiles(h.file("ca1.crt"), h.file("ca1.key"), pixit.client_ca)
             served = stack.enter_context(listen(Starlette(routes=ca.app().routes), tls, h.listeners["ca1"], "ca1"))
             ca.base_url = served.base_url

@@ -13,7 +13,8 @@ def add_load_parser(sub: Any) -> None:
                                      "and write a load report (load.html, load.json, Locust's CSV)")
     ld.add_argument("--profile", help="SUT profile (TOML); default: the reference CMF, started out of process")
     ld.add_argument("--workload", default="scale-out", metavar="NAME",
-                    help="a workload of harness/data/workloads.toml: steady, scale-out, renewal, revocation, acme")
+                    help="a workload of harness/data/workloads.toml: steady, scale-out, renewal, revocation, acme, "
+                         "direct-scale-out")
     ld.add_argument("--vnfcis", type=int, metavar="N", help="how many simulated VNFCIs, or ACME orders for acme (the count bound)")
     ld.add_argument("--concurrency", type=int, metavar="C", help="simulated VNFMs working at once (Locust users)")
     ld.add_argument("--workers", type=int, default=0, metavar="W",

@@ -32,7 +32,7 @@ from locust.log import setup_logging  # noqa: E402
 from locust.runners import WORKER_REPORT_INTERVAL  # noqa: E402
 from locust.stats import PERCENTILES_TO_REPORT, StatsCSVFileWriter  # noqa: E402
 
-from harness.load.acme_users import user_class  # noqa: E402
+from harness.load.direct_users import user_class  # noqa: E402
 from harness.load.users import Collector, Share, paced, wait_finished  # noqa: E402
 from harness.load.workloads import Workload  # noqa: E402
 from harness.profile import load_profile  # noqa: E402
@@ -45,6 +45,7 @@ GO_SECONDS = 180.0  # how long the load process waits for the SUT and the harnes
 def _workload(plan: dict[str, Any]) -> Workload:
     data = dict(plan["workload"])
     data["operations"] = tuple(data["operations"])
+    data["vdus"] = tuple(data.get("vdus", ("vdu-app",)))
     return Workload(**data)
 
 
@@ -53,6 +54,7 @@ def _environment(plan: dict[str, Any]) -> tuple[Environment, Collector]:
     paced(workload)
     user = user_class(workload)
     user.collector = collector = Collector()  # type: ignore[attr-defined]
+    user.work = Path(plan["work"])  # type: ignore[attr-defined]  # direct: the control API's URL is there
     return Environment(user_classes=[user], stop_timeout=STOP_SECONDS), collector
 
 

@@ -20,7 +20,7 @@ SCHEMA = "nfvct-load/1"
 TEMPLATES = Path(__file__).resolve().parent.parent.parent / "reports" / "templates"
 MAX_POINTS = 300  # points per line of the throughput chart
 ORDER = ("register", "enrol", "certConf", "renew", "revoke", "notify", "acme-register", "acme-account",
-         "acme-order")
+         "acme-order", "provision")
 
 
 def _percentile(values: list[float], q: float) -> float:
@@ -71,7 +71,7 @@ def load_json(params: dict[str, Any], machine: dict[str, Any], engine: dict[str,
               verdict: LoadVerdict) -> dict[str, Any]:
     duration = max(0.001, engine["finished"] - engine["started"])
     ops = operations(engine, verdict, duration)
-    main = "acme-order" if params["workload"]["operations"] == ["acme-order"] else "enrol"
+    main = {"acme-order": "acme-order", "provision": "provision"}.get(params["workload"]["operations"][0], "enrol")
     enrolled = next((o["ok"] for o in ops if o["name"] == main), 0)
     taxonomy = [{"operation": k.split("|")[0], "outcome": k.split("|")[1], "kind": k.split("|", 2)[2], "count": n}
                 for k, n in sorted(engine["collected"]["taxonomy"].items(), key=lambda kv: -kv[1])]

@@ -24,7 +24,8 @@ from typing import Any
 
 from harness.listeners import free_port
 from harness.load.acme_ops import answerable
-from harness.load.actors import harness_actors, served_reference
+from harness.load.actors import Actors, harness_actors, served_reference
+from harness.load.direct_ops import direct_load, judge_direct
 from harness.load.judge import judge_run
 from harness.load.report import write_report
 from harness.load.workloads import Workload
@@ -52,6 +53,9 @@ def run_load(args: LoadArgs) -> int:
     if args.workload.acme and (args.workers or args.expect_remote):
         raise ValueError(f"--workload {args.workload.name}: runs in one Locust process (its tls-alpn-01 responder "
                          "listens on the one port of pixit.harness.alpn): drop --workers/--remote-workers")
+    if args.workload.direct and args.expect_remote:
+        raise ValueError(f"--workload {args.workload.name}: its users drive the harness's VNFM through a loopback "
+                         "control API: drop --remote-workers")
     if args.faults and args.profile is not None:
         raise ValueError("--fault starts the reference CMF with a fault: only without --profile")
     work = args.out / "work"
@@ -72,7 +76,10 @@ def run_load(args: LoadArgs) -> int:
         profile = load_profile(profile_path)
         if args.workload.acme:
             answerable(profile)  # a profile without [pixit.acme] or a challenge to answer: one line, before the run
-        actors = stack.enter_context(harness_actors(profile, args.workload.subscribers, run_id))
+        direct = stack.enter_context(direct_load(profile, args.workload, run_id, work)) \
+            if args.workload.direct else None
+        actors = Actors() if direct is not None else \
+            stack.enter_context(harness_actors(profile, args.workload.subscribers, run_id))
         (work / "go").write_text(str(time.time()))
         print(f"nfvct load: ready after {time.time() - wall:.1f} s", file=sys.stderr)
         engine = _engine_result(process, args, work)
@@ -82,6 +89,8 @@ def run_load(args: LoadArgs) -> int:
                                                        - cpu_before.ru_utime - cpu_before.ru_stime, 2),
                    "wall_seconds": round(time.time() - wall, 2)}
         verdict = judge_run(args.workload, engine, actors)
+        if direct is not None:
+            machine["direct"] = judge_direct(direct, verdict)
     params = {"workload": args.workload.to_json(), "workers": args.workers, "run_id": run_id,
               "sut": profile.name, "profile": str(args.profile) if args.profile else "embedded reference CMF, out "
               "of process (nfvct serve-reference)", "faults": list(args.faults)}

@@ -10,6 +10,7 @@ from typing import Any
 WORKLOADS_FILE = Path(__file__).resolve().parent.parent / "data" / "workloads.toml"
 OPERATIONS = ("register", "enrol", "renew", "revoke")  # delegation mode (VNFCIs over CMP)
 ACME = ("acme-order",)  # the acme workload: NFV-MANO entities ordering over ACME (IFA026 C.4)
+DIRECT = ("provision",)  # direct-scale-out: VNF LCM notifications -> the CMF provisions VNFCIs (IFA026 C.2.1.1)
 WAVES = ("renew", "revoke")  # operations a workload runs as a second phase, once every VNFCI is enrolled
 MAX_VNFCIS = 1_000_000
 MAX_SECONDS = 24 * 3600.0
@@ -34,11 +35,19 @@ class Workload:
     notify_wait_seconds: float = 60.0
     notify_quiet_seconds: float = 2.0
     cert_type: str = "VNFCI_certificate"
+    vnfcs_per_vnf: int = 10  # direct: K VNFCs per instantiation / scale out
+    vdus: tuple[str, ...] = ("vdu-app",)  # direct: the VDU of VNFC i is vdus[i % len(vdus)] (operator policy)
+    provision_wait_seconds: float = 10.0  # direct: how long every VNFCI of an operation may take to be configured
 
     @property
     def acme(self) -> bool:
         """NFV-MANO entities ordering over ACME (harness/load/acme_users.py), not VNFCIs over CMP."""
         return self.operations == ACME
+
+    @property
+    def direct(self) -> bool:
+        """VNF LCM operations at the harness's VNFM, the CMF provisioning VNFCIs (harness/load/direct_users.py)."""
+        return self.operations == DIRECT
 
     @property
     def wave(self) -> str | None:
@@ -66,8 +75,8 @@ def _workload(name: str, table: Any, path: Path) -> Workload:
     if unknown:
         raise WorkloadError(f"{where}: unknown key(s) {', '.join(unknown)} (known: {', '.join(sorted(known))})")
     ops = tuple(table.get("operations", ()))
-    if ops != ACME and (not ops or any(op not in OPERATIONS for op in ops) or ops[:2] != ("register", "enrol")):
-        raise WorkloadError(f"{where}.operations: must be [\"acme-order\"], or start with register, enrol (then at "
+    if ops not in (ACME, DIRECT) and (not ops or any(op not in OPERATIONS for op in ops) or ops[:2] != ("register", "enrol")):
+        raise WorkloadError(f"{where}.operations: must be [\"acme-order\"], [\"provision\"], or start with register, enrol (then at "
                             f"most one of {', '.join(WAVES)}), got {list(ops)}")
     if len(ops) > 3:
         raise WorkloadError(f"{where}.operations: at most one wave operation ({', '.join(WAVES)})")
@@ -80,7 +89,10 @@ def _workload(name: str, table: Any, path: Path) -> Workload:
                             subscribers=int(table.get("subscribers", 0)),
                             notify_wait_seconds=float(table.get("notify_wait_seconds", 60.0)),
                             notify_quiet_seconds=float(table.get("notify_quiet_seconds", 2.0)),
-                            cert_type=str(table.get("cert_type", "VNFCI_certificate")))
+                            cert_type=str(table.get("cert_type", "VNFCI_certificate")),
+                            vnfcs_per_vnf=int(table.get("vnfcs_per_vnf", 10)),
+                            vdus=tuple(str(v) for v in table.get("vdus", ("vdu-app",))),
+                            provision_wait_seconds=float(table.get("provision_wait_seconds", 10.0)))
     except (TypeError, ValueError) as exc:
         raise WorkloadError(f"{where}: {exc}") from None
     return validated(workload, where)
@@ -97,6 +109,9 @@ def validated(w: Workload, where: str) -> Workload:
         raise WorkloadError(f"{where}: rate_per_s must be >= 0 and subscribers 0-100")
     if w.subscribers and w.wave != "revoke":
         raise WorkloadError(f"{where}: subscribers only make sense with the revoke operation")
+    if not 1 <= w.vnfcs_per_vnf <= 100 or not w.vdus or not 0 < w.provision_wait_seconds <= 600:
+        raise WorkloadError(f"{where}: vnfcs_per_vnf must be 1-100, vdus non-empty, provision_wait_seconds "
+                            "in (0, 600]")
     return w
 
 

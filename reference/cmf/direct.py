@@ -175,7 +175,8 @@ class DirectAgent:
                       if (c := self._register(client, vnfc_id, name, cert_type, metadata)) is not None]
         endpoint = metadata.get("certConfigEndpoint")
         if configured and isinstance(endpoint, str):
-            client.post(endpoint, json={"vnfcInstanceId": vnfc_id, "identities": configured})
+            for _ in range(2 if self.has("direct-configure-twice") else 1):
+                client.post(endpoint, json={"vnfcInstanceId": vnfc_id, "identities": configured})
         if self.has("direct-deregister-when-enrolled"):  # "clean-up" once the credentials are spent
             self._deregister_when_spent(client, [f"{vnfc_id}/{c['name']}" for c in configured])
 

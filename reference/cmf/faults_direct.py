@@ -19,6 +19,10 @@ FAULTS: tuple[Fault, ...] = (
           "clause 6 allows.", _ENROL),
     Fault("direct-first-identity-only", ("Cmf.CertLcm.001", "IFA026:C.2.1.1.6:register"),
           "Registers (and configures) only the first of a VNFCI's identities.", _ENROL),
+    Fault("direct-configure-twice", ("IFA026:C.2.1.1.5:certificates",),
+          "Sends every VNFCI its configuration twice (a second, identical POST to its configuration endpoint), so the "
+          "VNFCI enrols twice with a single-use initial credential.",
+          _ENROL),
     Fault("direct-oam-as-vnfci", ("Cmf.CertLcm.004",),
           "Registers VNF OAM identities at the CA as VNFCI certificates (wrong CA selected).", "C.3.1"),
     Fault("direct-config-no-trust-anchor", _CONFIG,
