@@ -97,6 +97,7 @@ class DirectCa:
     validity_days: int = 30
     cmp_base_url: str = ""
     entities: dict[str, EndEntity] = field(default_factory=dict)
+    by_reference: dict[str, EndEntity] = field(default_factory=dict)  # initial-credential reference -> entity
     events: list[CmpEvent] = field(default_factory=list)
     registrations: list[tuple[dict[str, Any], int, int]] = field(default_factory=list)  # (body, status, seq)
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -149,9 +150,10 @@ class DirectCa:
         with self._lock:
             if entity.entity_id in self.entities:
                 return JSONResponse({"error": f"{entity.entity_id} is already registered"}, status_code=409), body
-            if any(e.reference == entity.reference for e in self.entities.values()):
+            if entity.reference in self.by_reference:  # an index: a load registers thousands
                 return JSONResponse({"error": "initial credential reference already in use"}, status_code=409), body
             self.entities[entity.entity_id] = entity
+            self.by_reference[entity.reference] = entity
         issuing = self.ca.issuing[entity.cert_type].cert
         return JSONResponse({"entityId": entity.entity_id, "status": "registered",
                              "enrolmentUrl": f"{self.cmp_base_url}/.well-known/cmp/p/{URL_LABEL[entity.cert_type]}",
@@ -255,7 +257,7 @@ class DirectCa:
 
     def _ir(self, view: PkiMessageView, cert_type: str, seq: int) -> tuple[bytes, CmpEvent]:
         reference = (view.sender_kid or b"").decode("utf-8", "replace")
-        entity = next((e for e in self.entities.values() if e.reference == reference), None)
+        entity = self.by_reference.get(reference)
         if entity is None or not entity.active:
             return self._refuse(view, cert_type, "badRequest", f"no registered end entity for senderKID {reference!r}",
                                 seq)
