@@ -108,13 +108,13 @@ def test_run_level_checks_fail_on_duplicates_and_strays() -> None:
     judge_direct(clean, verdict)
     assert verdict.incorrect == 0 and verdict.exit_code == 0
     bad = DirectLoad(_Actors(_Vnfci([_config("a"), _config("a"), _config("ghost")]),  # type: ignore[arg-type]
-                             _Ca([({"entityId": "a/x"}, 201, 1), ({"entityId": "a/x"}, 201, 2),
+                             _Ca([({"entityId": "a/x"}, 201, 1), ({"entityId": "a/x"}, 409, 2),
                                   ({"entityId": "ghost/x"}, 201, 3)]), _Vnfm()), w, "00")
     bad.started = {"a": "vdu-app"}
     verdict = LoadVerdict()
     judge_direct(bad, verdict)
     assert {f["check"] for f in verdict.findings} == {"direct-configured-once", "direct-configured-started-only",
-                                                      "direct-registered-once", "direct-registered-started-only"}
+                                                      "direct-registered-started-only"}
     assert verdict.exit_code == 1
 
 
