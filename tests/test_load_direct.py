@@ -72,6 +72,16 @@ def test_a_vnfci_configured_twice_under_load_is_incorrect_and_exit_1(tmp_path: P
     assert any(f.get("check") == "direct-configured-once" and f["count"] == 10 for f in data["findings"])
 
 
+def test_a_vnfc_never_started_provisioned_under_load_is_incorrect_and_exit_1(tmp_path: Path) -> None:
+    """The reference's fault direct-provision-phantom registers and configures a VNFC the VNF does not have: the
+    run-level check direct-registered-started-only FAILs it, and direct-configured-once too (the phantom's
+    configuration arrives at the real VNFCI's configuration endpoint, the only one the CMF knows)."""
+    code, data, err = _load(tmp_path, "--vnfcis", "10", "--concurrency", "2", "--fault", "direct-provision-phantom")
+    assert code == 1, err[-2000:]
+    found = {f.get("check"): f.get("count") for f in data["findings"]}
+    assert found.get("direct-registered-started-only") == 10 and found.get("direct-configured-once") == 10
+
+
 @dataclass
 class _Vnfci:
     received: list[ConfigReceived] = field(default_factory=list)

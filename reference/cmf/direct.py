@@ -179,6 +179,12 @@ class DirectAgent:
                 client.post(endpoint, json={"vnfcInstanceId": vnfc_id, "identities": configured})
         if self.has("direct-deregister-when-enrolled"):  # "clean-up" once the credentials are spent
             self._deregister_when_spent(client, [f"{vnfc_id}/{c['name']}" for c in configured])
+        if self.has("direct-provision-phantom") and isinstance(endpoint, str) and identities:
+            ghost = f"{vnfc_id}-phantom"  # the fault: also registers and configures a VNFC the VNF does not have
+            name, cert_type = identities[0]
+            extra = self._register(client, ghost, name, cert_type, metadata)
+            if extra is not None:
+                client.post(endpoint, json={"vnfcInstanceId": ghost, "identities": [extra]})
 
     def _deregister_when_spent(self, client: httpx.Client, entity_ids: list[str]) -> None:
         deadline = time.monotonic() + 5.0
