@@ -102,6 +102,15 @@ def registrations(ctx: RunContext, vnfcs: list[Vnfc]) -> list[dict[str, Any]]:
             if status == 201 and str(body.get("entityId", "")).partition("/")[0] in ids]
 
 
+def strays(ctx: RunContext, since: int) -> list[str]:
+    """End entities registered (201) after trace seq ``since`` for a VNFC the simulated VNFM never had."""
+    inventory = actors_of(ctx).vnfm.inventory
+    known = {v.id for vnf in inventory.vnfs.values() for v in vnf.vnfcs}
+    known |= {str(a.get("id")) for op in inventory.op_occs.values() for a in op.affected}
+    return [str(body.get("entityId", "")) for body, status, seq in actors_of(ctx).ca.registrations
+            if status == 201 and seq > since and str(body.get("entityId", "")).partition("/")[0] not in known]
+
+
 def configs(ctx: RunContext, vnfcs: list[Vnfc]) -> dict[str, list[dict[str, Any]]]:
     out: dict[str, list[dict[str, Any]]] = {}
     for vnfc in vnfcs:
@@ -135,7 +144,7 @@ def await_provisioning(ctx: RunContext, rec: Recorder, operation: Operation, vnf
         raise PreconditionFailed("the CMF neither queried the VNF instance nor registered anything")
     rec.step(steps[1])
     facts = {"expected": expected, "registrations": regs, "configs": configs(ctx, vnfcs),
-             "anchor": actors.ca.anchor_pem}
+             "anchor": actors.ca.anchor_pem, "strays": strays(ctx, operation.first_seq)}
     rec.check("direct-identities-registered", Observation(facts=facts))
     rec.check("direct-ca-selected", Observation(facts=facts))
     rec.step(steps[2])

@@ -72,7 +72,11 @@ def direct_identities_registered(obs: Observation) -> Result:
             problems.append(f"{name} of {vnfc}: subject {plain(body.get('subject'))}, SAN {plain(body.get('subjectAltName'))}")
         elif not isinstance(body.get("initialCredential"), dict):
             problems.append(f"{name} of {vnfc}: no initial credential")
-    expected = f"{len(obs.facts['expected'])} identities registered (policy subject/SAN, initial credential)"
+    stray = obs.facts.get("strays") or []
+    if stray:  # registered for a VNFC the VNF does not have: not an identity of any VNFCI
+        problems.append(f"{len(stray)} registered for no VNFC of the VNF: {', '.join(stray[:3])}")
+    expected = (f"{len(obs.facts['expected'])} identities registered (policy subject/SAN, initial credential), "
+                "nothing for a VNFC the VNF does not have")
     return verdict_of(not problems, expected, "; ".join(problems) or f"{len(registered)} registered as expected")
 
 

@@ -23,9 +23,8 @@ FAULTS: tuple[Fault, ...] = (
           "Sends every VNFCI its configuration twice (a second, identical POST to its configuration endpoint), so the "
           "VNFCI enrols twice with a single-use initial credential.",
           _ENROL),
-    Fault("direct-provision-phantom", ("Cmf.CertLcm.001",),
-          "For every VNFCI also registers at CA-1, and configures, a VNFC the VNF does not have (<id>-phantom); its "
-          "certificate then outlives the VNF's termination.",
+    Fault("direct-provision-phantom", ("Cmf.CertLcm.001", "IFA026:C.2.1.1.6:register"),
+          "For every VNFCI also registers at CA-1, and configures, a VNFC the VNF does not have (<id>-phantom).",
           "C.2.1.1"),
     Fault("direct-oam-as-vnfci", ("Cmf.CertLcm.004",),
           "Registers VNF OAM identities at the CA as VNFCI certificates (wrong CA selected).", "C.3.1"),
