@@ -139,12 +139,10 @@ def exchange(sent: Sent | None, request: Any) -> CmpExchange | None:
     return None if sent is None else CmpExchange(sent[0], sent[1], "" if sent[1] is not None else "not CMP", request)
 
 
-def _cert_conf(ctx: RunContext, rec: Recorder, cert_type: str, step: str,
-               content: Callable[[x509.Certificate], dict[str, Any]] = lambda cert: {},
-               sound: list[CmpExchange | None] | None = None) -> tuple[Sent | None, str]:
+def _cert_conf(ctx: RunContext, rec: Recorder, cert_type: str, step: str, sound: list[CmpExchange | None],
+               content: Callable[[x509.Certificate], dict[str, Any]] = lambda cert: {}) -> tuple[Sent | None, str]:
     """A fresh transaction without implicit confirmation, then a certConf with ``content(cert)`` overrides; both
     answers go to ``sound`` (their requests' headers are sound)."""
-    sound = [] if sound is None else sound
     der, request = _p10cr(ctx, rec, cert_type, step, implicit_confirm=False)
     rec.step(step)
     sent, error = _send(ctx, cert_type, der)
@@ -179,12 +177,12 @@ CERTCONF_PROBES: tuple[tuple[str, str, Callable[[x509.Certificate], dict[str, An
 
 def _certconf_probes(ctx: RunContext, rec: Recorder, cert_type: str) -> None:
     sound: list[CmpExchange | None] = []
-    sent, error = _cert_conf(ctx, rec, cert_type, "7", sound=sound)
+    sent, error = _cert_conf(ctx, rec, cert_type, "7", sound)
     ok = sent is not None and sent[1] is not None and sent[1].body_type == "pkiconf"
     control = (ok, "control certConf: " + _outcome(sent, error))
     rec.note("7", Verdict.PASS if ok else Verdict.INCONCLUSIVE, control[1], seqs_of(sent[0]) if sent else ())
     for name, step, content in CERTCONF_PROBES:
-        sent, error = _cert_conf(ctx, rec, cert_type, step, content, sound)
+        sent, error = _cert_conf(ctx, rec, cert_type, step, sound, content)
         if sent is None and error.startswith(PRECONDITION):
             rec.skip_remaining((name,), Verdict.INCONCLUSIVE, error)
             continue

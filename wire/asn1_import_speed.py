@@ -9,7 +9,7 @@ used. Measured: ``import harness.runner`` 3.2 s, 2.1 s of it in those ``repr`` c
 
 :func:`install` replaces that one private method by the same algorithm returning a ``PostponedError`` whose
 message is formatted when (if ever) it is raised: the tag maps, the errors and their texts are unchanged
-(tests/test_asn1_import_speed.py compares both on every schema of rfc9810). It must run before the schemas are
+(tests/test_asn1_import_speed.py compares both on every schema of seven pyasn1-alt-modules modules). It must run before the schemas are
 built, so ``wire/__init__.py`` calls it; a pyasn1 without the method is left alone (correct, only slower).
 """
 

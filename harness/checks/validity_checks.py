@@ -16,6 +16,7 @@ from cryptography import x509
 
 from harness import lint
 from harness.checks.registry import Observation, Result, check, not_applicable, verdict_of
+from harness.profile import Pixit
 
 ROUNDING_SECONDS = 2.0  # X.509 times have whole seconds: notBefore truncated, notAfter rounded up
 BACKDATING_SHARE, BACKDATING_MAX = 0.1, 86400.0  # a CA may backdate notBefore (relying parties' clock skew): up to a day
@@ -47,16 +48,15 @@ def _dns_names(item: x509.Certificate | x509.CertificateSigningRequest | None) -
         return []
 
 
-def declared_validity(pixit: object, cert: x509.Certificate,
+def declared_validity(pixit: Pixit, cert: x509.Certificate,
                       csr: x509.CertificateSigningRequest | None = None) -> DeclaredValidity | None:
     """The profile the PIXIT declares for this certificate (short-lived when every SAN of the request, or of the
     certificate when there was no CSR, is under pixit.short_lived_san_domain), None when it declares none."""
-    domain = str(getattr(pixit, "short_lived_san_domain", "") or "")
-    short_seconds = float(getattr(pixit, "short_lived_seconds", 0.0) or 0.0)
+    domain, short_seconds = pixit.short_lived_san_domain, pixit.short_lived_seconds
     names = _dns_names(csr) or _dns_names(cert)
     if domain and short_seconds > 0 and names and all(n == domain or n.endswith("." + domain) for n in names):
         return DeclaredValidity(f"short-lived (pixit.short_lived_seconds {short_seconds:g} s)", short_seconds)
-    days = float(getattr(pixit, "validity_days", 0.0) or 0.0)
+    days = pixit.validity_days
     if days > 0:
         return DeclaredValidity(f"ordinary (pixit.validity_days {days:g})", days * 86400)
     return None

@@ -72,7 +72,7 @@ class CmpService:
         if config.has("ca-pool-closed-after-idle"):
             ca.fault_keeps_closed_pool = True
         self._wrong_key = new_key()  # for the bad-response-protection fault
-        self._no_ds_signer = self._load_no_ds_signer()  # for the protection-cert-no-digitalsignature fault
+        self._fault_signer = self._load_fault_signer()  # for the protection-cert-no-digitalsignature/-expired faults
         self._seen_nonces: dict[bytes, None] = {}  # insertion-ordered, bounded: replay detection
         self._last_nonce: dict[bytes, bytes] = {}  # transactionID -> senderNonce of our last response
         self._issued: dict[bytes, bytes] = {}  # transactionID -> DER of the certificate awaiting certConf
@@ -103,7 +103,7 @@ class CmpService:
                                               status_string=f"undecodable PKIMessage: {exc}",
                                               **self._signer()), 400)
 
-    def _load_no_ds_signer(self) -> Issued | None:
+    def _load_fault_signer(self) -> Issued | None:
         """A second protection identity `nfvct init` writes beside the CMF's own, loaded only when a fault needs
         it: keyUsage without digitalSignature (cmf-cmp-nods), or expired yesterday (cmf-cmp-expired)."""
         for fault, stem in (("protection-cert-no-digitalsignature", "cmf-cmp-nods"),
@@ -119,7 +119,7 @@ class CmpService:
 
     def _signer(self) -> dict[str, Any]:
         """Protection and header arguments for every response builder (header faults applied here)."""
-        signer = self._no_ds_signer or self.config.signer
+        signer = self._fault_signer or self.config.signer
         kwargs: dict[str, Any] = {"signer_key": signer.key, "signer_cert": signer.cert,
                                   "extra_certs": signer.chain[:-1]}
         if self.config.has("bad-response-protection"):
