@@ -48,7 +48,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
         try:
             result = run(profile, faults=args.fault, pattern=args.k, requirements=args.requirement,
                          checks=args.check, seed=args.seed, emit=progress, role=args.role, on_scenario=partial,
-                         render_ahead=True)
+                         render_ahead=True, overlap=not args.no_overlap)
         finally:
             if in_main:
                 signal.signal(signal.SIGTERM, old_term)
@@ -295,6 +295,10 @@ def parser() -> argparse.ArgumentParser:
                                                       "folder); exit 1 only on a FAIL that is new since it")
     r.add_argument("--no-preflight", action="store_true",
                    help="with --profile: skip the pre-flight of the SUT's endpoints (`nfvct check`)")
+    r.add_argument("--no-overlap", action="store_true",
+                   help="run the scenarios strictly one after another; by default, while a scenario waits for what "
+                        "only time brings (a certificate's expiry, a key retention), later scenarios that do not "
+                        "depend on what it holds run meanwhile (the wait itself is never shortened)")
     r.set_defaults(func=_cmd_run)
 
     ls = sub.add_parser("list", help="list scenarios, their checks and requirement IDs")

@@ -6,7 +6,8 @@ import random
 import ssl
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import httpx
 from cryptography import x509
@@ -17,6 +18,13 @@ from harness.listeners import Listener
 from harness.profile import Profile
 from harness.trace import Trace
 from simulators.vnfm import VnfmClient
+
+
+T = TypeVar("T")
+
+
+class UndeclaredResource(RuntimeError):
+    """A scenario took shared state it does not declare in ``Scenario.uses`` (harness/overlap.py)."""
 
 
 def _tls_failure(exc: BaseException) -> bool:
@@ -55,6 +63,26 @@ class RunContext:
     acme: Any = None  # simulators.acme.actors.AcmeActors when the profile has [pixit.acme]
     direct: Any = None  # simulators.direct.actors.DirectActors when the SUT's direct mode is under test
     sm: Any = None  # scenarios.sm_common.SmSetup when the SUT is a Security Manager
+    seed: int | None = None  # the run's seed: each scenario draws from its own rng derived from it (harness.runner)
+    scenario: str = ""  # the scenario running now, and what it declares it uses (None: anything)
+    uses: frozenset[str] | None = None
+    # set by the runner when later scenarios may run inside a wait (harness/overlap.py): (scenario, wait, holds)
+    overlap: Callable[[str, Callable[[], Any], frozenset[str]], Any] | None = None
+
+    def overlapped(self, wait: Callable[[], T], holds: frozenset[str] = frozenset()) -> T:
+        """``wait()`` (a wait of the running scenario that only time ends, run in full); when the run allows it,
+        later scenarios that use none of ``holds`` run meanwhile, and this returns after the one running then.
+        ``wait`` runs in a thread of its own and only waits: no request, no trace record (the listeners of the
+        scenario record under it: NotificationEndpoint.owner)."""
+        if self.overlap is None:
+            return wait()
+        return self.overlap(self.scenario, wait, holds)  # type: ignore[no-any-return]
+
+    def require(self, resource: str) -> None:
+        """Where a scenario takes shared ``resource``: it must declare it (a scenario declaring nothing uses all)."""
+        if self.uses is not None and resource not in self.uses:
+            raise UndeclaredResource(f"scenario {self.scenario} uses {resource} but does not declare it in "
+                                     f"Scenario.uses {sorted(self.uses)}")
 
     def listener(self, name: str) -> Listener:
         """Where the harness actor ``name`` listens (pixit.harness.<name>; default: loopback, ephemeral)."""

@@ -34,11 +34,18 @@ class ScenarioFinished:
 
 
 @dataclass(frozen=True)
+class ScenarioWaiting:
+    """The scenario waits (in full) for what only time brings; later scenarios run meanwhile (harness/overlap.py)."""
+
+    scenario_id: str
+
+
+@dataclass(frozen=True)
 class Message:
     text: str
 
 
-Event = ScenarioStarted | CheckFinished | ScenarioFinished | Message
+Event = ScenarioStarted | CheckFinished | ScenarioFinished | ScenarioWaiting | Message
 Handler = Callable[[Event], None]
 
 # C0 and C1 controls (ESC, CSI, BEL, backspace, carriage return, ...), DEL, and the bidi overrides/isolates that can
@@ -60,11 +67,14 @@ _COLOURS = {Verdict.PASS: "32", Verdict.FAIL: "31", Verdict.INCONCLUSIVE: "33", 
 
 
 class TerminalProgress:
-    """One line per scenario, with its failing checks underneath."""
+    """One line per scenario, with its failing checks underneath; a scenario that lets others run during its wait
+    gets a second line when it finishes."""
 
     def __init__(self, stream: TextIO | None = None) -> None:
         self.stream = stream or sys.stderr  # looked up now, not at import (pytest swaps sys.stderr)
         self.colour = self.stream.isatty()
+        self._open = ""  # the scenario whose "[i/N] id ... " line waits for its verdict
+        self._started: dict[str, str] = {}  # scenario id -> "[i/N] id ... "
 
     def _paint(self, verdict: Verdict) -> str:
         code = _COLOURS.get(verdict)
@@ -72,9 +82,18 @@ class TerminalProgress:
 
     def __call__(self, event: Event) -> None:
         if isinstance(event, ScenarioStarted):
-            self.stream.write(f"[{event.index}/{event.total}] {event.scenario_id} ... ")
+            if self._open:  # started inside the wait of the open one
+                self.stream.write("waiting; the next scenarios run meanwhile\n")
+            line = self._started[event.scenario_id] = f"[{event.index}/{event.total}] {event.scenario_id} ... "
+            self.stream.write(line)
+            self._open = event.scenario_id
             self.stream.flush()
+        elif isinstance(event, ScenarioWaiting):
+            pass  # said when the next scenario starts (a wait nothing can use says nothing)
         elif isinstance(event, ScenarioFinished):
+            if self._open != event.result.id:  # it waited: its line is long closed
+                self.stream.write(f"{self._started.get(event.result.id, event.result.id + ' ... ')}(after its wait) ")
+            self._open = ""
             self.stream.write(f"{self._paint(event.result.verdict)} ({event.seconds:.1f}s)\n")
             reason = event.result.reason
             if reason:

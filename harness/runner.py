@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import fnmatch
+import random
 import secrets
 import tempfile
 import time
@@ -21,8 +22,9 @@ from harness.catalogue import for_role, load_catalogue, load_sides
 from harness.checks import REGISTRY
 from harness.checks.profile_checks import check_issued
 from harness.context import RunContext
-from harness.events import CheckFinished, Handler, Message, ScenarioFinished, ScenarioStarted
+from harness.events import CheckFinished, Handler, Message, ScenarioFinished, ScenarioStarted, ScenarioWaiting
 from harness.faults import split
+from harness.overlap import WaitOverlap
 from harness.model import CheckOutcome, RequirementResult, RunInfo, RunResult, ScenarioResult, Selection, Verdict
 from harness.profile import Profile
 from harness.recorder import PreconditionFailed, Recorder
@@ -82,6 +84,28 @@ def run_scenario(scenario: Scenario, ctx: RunContext, emit: Handler,
     rec = Recorder(scenario.id, scenario.flow.steps, ctx.trace)
     if checks is not None:
         rec.keep = checks.__contains__
+    outer = ctx.rng, ctx.scenario, ctx.uses  # a scenario may run inside another's wait (harness/overlap.py)
+    if ctx.seed is not None:  # its own identifiers whatever ran before it: the same seed, the same draws
+        ctx.rng = random.Random(f"{ctx.seed}/{scenario.id}")
+    ctx.scenario, ctx.uses = scenario.id, scenario.uses
+    try:
+        reason = _run_body(scenario, ctx, rec)
+    finally:
+        ctx.rng, ctx.scenario, ctx.uses = outer
+    outcomes = tuple(o for _, o in rec.outcomes)
+    for outcome in outcomes:
+        emit(CheckFinished(outcome))
+    steps = rec.step_results()
+    verdicts = [o.verdict for o in outcomes] + [s.verdict for s in steps]
+    verdict = Verdict.worst(verdicts)
+    if reason and all(o.verdict is Verdict.NOT_APPLICABLE for o in outcomes):
+        verdict = Verdict.NOT_APPLICABLE
+    return ScenarioResult(scenario.id, scenario.use_case, scenario.title, scenario.flow.source, verdict, steps,
+                          outcomes, dict(scenario.parameters), reason or "", scenario.flow.actors())
+
+
+def _run_body(scenario: Scenario, ctx: RunContext, rec: Recorder) -> str | None:
+    """The scenario's body and its checks; the reason it did not run to its end, if any."""
     reason = scenario.applicable(ctx)
     with ctx.trace.scenario(scenario.id):
         if reason:
@@ -91,8 +115,9 @@ def run_scenario(scenario: Scenario, ctx: RunContext, emit: Handler,
                 first_new = len(ctx.issued)
                 try:
                     scenario.body(ctx, rec)
-                finally:  # the certificates obtained before any abort are still judged
-                    check_issued(ctx, rec, ctx.issued[first_new:])
+                finally:  # the certificates obtained before any abort are still judged (its own: not those of
+                    # scenarios that ran inside its waits)
+                    check_issued(ctx, rec, [c for c in ctx.issued[first_new:] if c.scenario == scenario.id])
                 rec.skip_remaining(scenario.checks, Verdict.INCONCLUSIVE,
                                    "not reached: an earlier exchange of this scenario did not produce what it needs")
             except PreconditionFailed as exc:
@@ -110,16 +135,7 @@ def run_scenario(scenario: Scenario, ctx: RunContext, emit: Handler,
                 else:
                     reason = f"scenario aborted: {type(exc).__name__}: {exc}"
                     rec.skip_remaining(scenario.checks, Verdict.ERROR, reason)
-    outcomes = tuple(o for _, o in rec.outcomes)
-    for outcome in outcomes:
-        emit(CheckFinished(outcome))
-    steps = rec.step_results()
-    verdicts = [o.verdict for o in outcomes] + [s.verdict for s in steps]
-    verdict = Verdict.worst(verdicts)
-    if reason and all(o.verdict is Verdict.NOT_APPLICABLE for o in outcomes):
-        verdict = Verdict.NOT_APPLICABLE
-    return ScenarioResult(scenario.id, scenario.use_case, scenario.title, scenario.flow.source, verdict, steps,
-                          outcomes, dict(scenario.parameters), reason or "", scenario.flow.actors())
+    return reason
 
 
 def _not_run(scenario: Scenario, reason: str) -> ScenarioResult:
@@ -167,12 +183,14 @@ class RunSession:
     serve it, with its ``faults``; ``reference_check_after`` is the checkAfter the reference CMF's pollRep
     announces, in seconds (0 by default: the embedded rehearsal does not sleep; a vendor SUT's checkAfter is
     always honoured, and tests/test_check_after.py shows a non-zero one is). Faults of the harness's own actors (simulators/faults.py) apply with or without a
-    profile."""
+    profile. ``overlap``: in :meth:`run_all`, later scenarios may run inside a scenario's wait (harness/overlap.py);
+    :meth:`run_one` alone never overlaps."""
 
     def __init__(self, profile: Profile | None = None, *, faults: Sequence[str] = (), pattern: str | None = None,
                  requirements: Sequence[str] = (), checks: Sequence[str] = (), seed: int | None = None,
                  emit: Handler = lambda event: None, workdir: Path | None = None, reference_check_after: int = 0,
-                 role: str = "cmf", render_ahead: bool = False) -> None:
+                 role: str = "cmf", render_ahead: bool = False, overlap: bool = False) -> None:
+        self.overlap = overlap
         self.render_ahead = render_ahead  # a report will be written: render the trace on an idle core meanwhile
         self.seed = seed if seed is not None else secrets.randbits(32)
         self.started = datetime.now(timezone.utc)
@@ -195,7 +213,9 @@ class RunSession:
         self.label = profile.name if profile is not None else f"{who} (embedded)"
         if faults:
             self.label += f" with faults {', '.join(self.faults)}"
-        self.results: list[ScenarioResult] = []
+        self.results: list[ScenarioResult] = []  # in the order they finished (see _result for the report's)
+        self._started = 0
+        self._pending: list[Scenario] = []  # not started yet, in run_all (a wait may take some: harness/overlap.py)
         self.interrupted = False
         self.interrupt_reason = "interrupted"  # "interrupted (SIGTERM)" when a signal handler says which
         self._stack = ExitStack()
@@ -221,8 +241,7 @@ class RunSession:
 
     def __exit__(self, *exc: object) -> None:
         if self.interrupted:
-            self.results += [_not_run(s, f"not run: the run was {self.interrupt_reason}")
-                             for s in self.selected[len(self.results):]]
+            self.results += [_not_run(s, f"not run: the run was {self.interrupt_reason}") for s in self._unfinished()]
         with stop_together():  # the run's listeners stop in one tick, not one each
             self._stack.__exit__(None, None, None)
 
@@ -236,7 +255,6 @@ class RunSession:
     def run_one(self, scenario: Scenario) -> ScenarioResult:
         """Run the next scenario; a KeyboardInterrupt marks the run interrupted and propagates."""
         assert self._ctx is not None, "RunSession used outside its with block"
-        index = len(self.results) + 1
         limits = bounds.limits_of(self.trace)
         if limits.run_deadline is None:  # the run's wall-time bound counts from its first scenario
             assert self.profile is not None
@@ -245,6 +263,8 @@ class RunSession:
             stop = KeyboardInterrupt(f"run time bound {limits.run_seconds:g} s")
             self.interrupt(stop)
             raise stop
+        self._started += 1
+        index = self._started
         self.emit(ScenarioStarted(index, len(self.selected), scenario.id, scenario.title))
         t0 = time.monotonic()
         try:
@@ -256,6 +276,27 @@ class RunSession:
         self.emit(ScenarioFinished(index, len(self.selected), result, time.monotonic() - t0))
         return result
 
+    def run_all(self, on_scenario: Callable[[RunResult], None] | None = None) -> None:
+        """Every selected scenario, in order; with ``overlap``, later ones may run inside a scenario's wait.
+        ``on_scenario``: see :func:`run`."""
+        assert self._ctx is not None, "RunSession used outside its with block"
+        self._pending = list(self.selected)
+        if self.overlap:
+            self._ctx.overlap = WaitOverlap(self._pending, self.run_one, lambda sid: self.emit(ScenarioWaiting(sid)))
+        written = 0.0
+        try:
+            while self._pending:
+                self.run_one(self._pending.pop(0))
+                if on_scenario is not None and time.monotonic() - written >= PARTIAL_EVERY:
+                    on_scenario(self.partial_result())
+                    written = time.monotonic()
+        finally:
+            self._ctx.overlap = None
+
+    def _unfinished(self) -> list[Scenario]:
+        done = {r.id for r in self.results}
+        return [s for s in self.selected if s.id not in done]
+
     def result(self) -> RunResult:
         stopped = f"the run was {self.interrupt_reason}" if self.interrupted else ""
         return self._result(self.results, self.interrupted, stopped)
@@ -264,12 +305,14 @@ class RunSession:
         """What has finished so far, for a crash-safe write while the run goes on: the rest is INCONCLUSIVE "not
         run yet", and the run counts as interrupted (exit 2) until the final :meth:`result` replaces it."""
         rest = [_not_run(s, "not run yet: partial results, written while the run was in progress")
-                for s in self.selected[len(self.results):]]
+                for s in self._unfinished()]
         done = f"{len(self.results)} of {len(self.selected)} scenarios finished"
         return self._result([*self.results, *rest], True, f"partial results, written while the run was in "
                                                           f"progress ({done})")
 
     def _result(self, results: Sequence[ScenarioResult], interrupted: bool, stopped: str) -> RunResult:
+        order = {s.id: i for i, s in enumerate(self.selected)}  # the report's order is the selection's
+        results = sorted(results, key=lambda r: order.get(r.id, len(order)))
         outcomes = [o for r in results for o in r.checks]
         assert self.profile is not None
         info = RunInfo(
@@ -285,19 +328,15 @@ PARTIAL_EVERY = 1.0  # seconds between incremental writes: each one re-renders a
 
 
 def run(profile: Profile | None = None, *, on_scenario: Callable[[RunResult], None] | None = None,
-        **options: Any) -> RunResult:
+        overlap: bool = True, **options: Any) -> RunResult:
     """The whole run at once (see :class:`RunSession` for the options); Ctrl-C keeps what finished.
     ``on_scenario`` gets :meth:`RunSession.partial_result` after a finished scenario, at most every PARTIAL_EVERY
-    seconds (incremental reports; the final result and an interruption are always written by the caller)."""
-    session = RunSession(profile, **options)
-    written = 0.0
+    seconds (incremental reports; the final result and an interruption are always written by the caller).
+    ``overlap`` False: strictly one scenario after another (`nfvct run --no-overlap`)."""
+    session = RunSession(profile, overlap=overlap, **options)
     with session:
         try:
-            for scenario in session.selected:
-                session.run_one(scenario)
-                if on_scenario is not None and time.monotonic() - written >= PARTIAL_EVERY:
-                    on_scenario(session.partial_result())
-                    written = time.monotonic()
+            session.run_all(on_scenario)
         except KeyboardInterrupt as exc:  # also between scenarios, e.g. during an incremental write
             session.interrupt(exc)
     return session.result()

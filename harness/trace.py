@@ -1,7 +1,9 @@
 """The run's trace: every exchange between actors, in order, tagged with scenario and step.
 
 Simulators run in server threads, so the current scenario/step is shared state under a
-lock rather than a contextvar (scenarios run one at a time).
+lock rather than a contextvar: scenarios run one at a time. A scenario that waits may let later scenarios run
+inside its wait (harness.overlap); each keeps its own current step, and a listener of the waiting scenario records
+under that scenario (``record(scenario=...)``), not under the one running meanwhile.
 
 A message is recorded raw (its bytes, content type and direction, bounded: :data:`RAW_KEEP_BYTES`) and rendered for
 reading (ASN.1 value notation, JSON re-indented, JWS decoded, secrets redacted, capped at :data:`TRACE_BODY_CHARS`)
@@ -150,7 +152,7 @@ class Trace:
         self._events: list[TraceEvent] = []
         self._lock = threading.Lock()
         self._scenario = ""
-        self._step = ""
+        self._steps: dict[str, str] = {}  # each scenario's current step (a waiting one keeps its own)
         self._ahead: ProcessPoolExecutor | None = None
 
     @contextmanager
@@ -177,21 +179,22 @@ class Trace:
     @contextmanager
     def scenario(self, scenario_id: str) -> Iterator[None]:
         with self._lock:
-            previous, self._scenario, self._step = self._scenario, scenario_id, ""
+            previous, self._scenario, self._steps[scenario_id] = self._scenario, scenario_id, ""
         try:
             yield
         finally:
-            with self._lock:
-                self._scenario, self._step = previous, ""
+            with self._lock:  # back to the scenario that was running (a waiting one resumes at its own step)
+                self._scenario = previous
+                self._steps[scenario_id] = ""
 
     def set_step(self, step: str) -> None:
         with self._lock:
-            self._step = step
+            self._steps[self._scenario] = step
 
     @property
     def current(self) -> tuple[str, str]:
         with self._lock:
-            return self._scenario, self._step
+            return self._scenario, self._steps.get(self._scenario, "")
 
     def record(
         self,
@@ -206,16 +209,20 @@ class Trace:
         body: bytes | None = None,
         content_type: str = "",
         cmp_label: bool = False,
+        scenario: str | None = None,
     ) -> int:
         """Record one message. ``body`` (raw bytes of ``content_type``) is decoded for reading only when the event's
         ``body_text`` is first read, else ``body_text`` is the text shown (redacted and capped then, too);
-        ``cmp_label``: ``summary`` gets `` · `` and the CMP message's label (:func:`cmp_summary` of ``body``) then."""
+        ``cmp_label``: ``summary`` gets `` · `` and the CMP message's label (:func:`cmp_summary` of ``body``) then; ``scenario``: the
+        scenario (at its current step) the event belongs to, when not the one running now (a listener of a scenario
+        that lets others run during its wait)."""
         raw: RawBody | None = RawBody(body, content_type, cmp_label)
         if (len(body) if body is not None else len(body_text)) > RAW_KEEP_BYTES:  # bounded as ever: rendered now
             assert raw is not None
             summary, body_text, raw = raw.render("summary", summary), raw.render("body_text", body_text), None
         safe_headers = redact_headers(headers or {})
         with self._lock:
+            owner = self._scenario if scenario is None else scenario
             seq = len(self._events) + 1
             event = RecordedEvent(
                 seq=seq,
@@ -227,8 +234,8 @@ class Trace:
                 channel=channel,
                 headers=safe_headers,
                 body_text=body_text,
-                step=self._step,
-                scenario=self._scenario,
+                step=self._steps.get(owner, ""),
+                scenario=owner,
             )
             object.__setattr__(event, "raw", raw)
             self._events.append(event)

@@ -74,4 +74,4 @@ def run_cmp_enrolment(ctx: RunContext, rec: Recorder) -> None:
 
 def scenarios() -> list[Scenario]:
     return [Scenario("RFC9483-4.1[cmp-enrolment]", "RFC 9483 4.1", CMP_ENROLMENT.title, CMP_ENROLMENT, CHECKS,
-                     run_cmp_enrolment, {}, _cmp_only, issues=True)]
+                     run_cmp_enrolment, {}, _cmp_only, issues=True, uses=frozenset())]

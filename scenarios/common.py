@@ -34,6 +34,9 @@ class Scenario:
     parameters: dict[str, str] = field(default_factory=dict)
     applicable: Callable[[RunContext], str | None] = lambda ctx: None
     issues: bool = False  # obtains certificates from the SUT: the C.6 checks judge each one (INCONCLUSIVE if none)
+    # the shared state its observations depend on, so that it may run inside another scenario's wait
+    # (harness/overlap.py); None: anything, it never runs inside a wait
+    uses: frozenset[str] | None = None
 
     def __post_init__(self) -> None:
         if self.issues and not set(PER_CERTIFICATE) <= set(self.checks):

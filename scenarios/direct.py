@@ -8,6 +8,7 @@ from datetime import timezone
 
 from harness.checks.registry import Observation
 from harness.context import RunContext
+from harness.overlap import DIRECT
 from harness.model import Verdict
 from harness.recorder import PreconditionFailed, Recorder
 from scenarios import direct_flow as df
@@ -56,7 +57,7 @@ def attestation_body(ctx: RunContext, rec: Recorder) -> None:
     bad = df.new_vnfc(ctx, "vdu-secure", attestation="contraindicated")
     operation = df.run_operation(ctx, rec, "1", "INSTANTIATE", None, [good, bad])
     df.await_provisioning(ctx, rec, operation, [good], ("1", "4", "5"))
-    time.sleep(df.QUIET)  # the unattested VNFCI: nothing may follow
+    ctx.overlapped(lambda: time.sleep(df.QUIET), frozenset({DIRECT}))  # the unattested VNFCI: nothing may follow
     _judge_attestation(ctx, rec, good, bad)
     results = df.enrol_all(ctx, rec, [good], "6")
     df.judge_enrolment(rec, results, "9")
@@ -126,7 +127,7 @@ def renewal_body(ctx: RunContext, rec: Recorder) -> None:
     rec.step("1")
     entity = actors.ca.entities.get(f"{vnfc.id}/{current.identity}")
     # time passes between enrolment and the renewal condition: what the CMF does meanwhile (at the CA) counts
-    df.wait_for(lambda: entity is None or not entity.active, df.QUIET)
+    ctx.overlapped(lambda: df.wait_for(lambda: entity is None or not entity.active, df.QUIET), frozenset({DIRECT}))
     before = condition.get("beforeExpirySeconds") if isinstance(condition, dict) else None
     due = cert.not_valid_after_utc.astimezone(timezone.utc).isoformat()
     rec.note("1", Verdict.PASS, f"renewal condition activated (certificate valid until {due}; "
@@ -192,7 +193,8 @@ _S = "direct mode"
 
 def scenarios() -> list[Scenario]:
     def make(sid: str, uc: str, title: str, flow: object, checks: tuple[str, ...], body: object) -> Scenario:
-        return Scenario(sid, uc, f"{title} ({_S})", flow, checks, body, {"mode": "direct"}, _applicable)  # type: ignore[arg-type]
+        return Scenario(sid, uc, f"{title} ({_S})", flow, checks, body, {"mode": "direct"}, _applicable,  # type: ignore[arg-type]
+                        uses=frozenset({DIRECT}))
 
     return [
         make("C.2.1.1", "C.2.1.1", "VNFCI certificate enrolment", C_2_1_1, _PROVISION, enrolment_body),

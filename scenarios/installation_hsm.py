@@ -143,4 +143,4 @@ def scenarios() -> list[Scenario]:
                      "with the use of an HSM (key pair from the HSM to the attested HMEE)", C_2_2_4_7,
                      ("set-configuration-hsm", "installed-c2-2-4", "hsm-key-release-attested"),
                      run_after_instantiation_hsm, {"certType": "VNFCI_certificate", "keys": "SoftHSM2 (PKCS#11)"},
-                     _embedded_only, issues=True)]
+                     _embedded_only, issues=True, uses=frozenset())]

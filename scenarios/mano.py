@@ -320,13 +320,13 @@ def scenarios() -> list[Scenario]:
         uc = UC[role]
         out.append(Scenario(f"{uc}.1[{role}]", f"{uc}.1", f"Registration of {role} (ACME newAccount by the OSS)",
                             reg_flow(role), tuple(c.format(role) for c in _REG_CHECKS),
-                            partial(registration_body, role), {"entity": role}, _applicable))
+                            partial(registration_body, role), {"entity": role}, _applicable, uses=frozenset()))
         extra = ("acme-tls-alpn-validated", "acme-tls-alpn-wrong-refused") if CHALLENGE[role] == "tls-alpn-01" \
             else ("acme-tkauth-untrusted-refused",)
         out.append(Scenario(f"{uc}.2[{role}]", f"{uc}.2", f"CSR Request for {role} certificate (ACME, "
                             f"{CHALLENGE[role]})", csr_flow(role), tuple(c.format(role) for c in _CSR_CHECKS) + extra,
                             partial(csr_body, role), {"entity": role, "challenge": CHALLENGE[role]}, _applicable,
-                            issues=True))
+                            issues=True, uses=frozenset()))
     for role in ("NFVO", "VNFM", "VIM"):
         uc = UC[role]
         alpn = ("acme-tls-alpn-validated",) if CHALLENGE[role] == "tls-alpn-01" else ()
@@ -335,9 +335,9 @@ def scenarios() -> list[Scenario]:
                             (f"acme-attestation-mismatch-refused[{role}]", "acme-challenges-offered",
                              "mano-cert-issued", "mano-chain-delivered", "mano-cert-binds-key", "mano-cert-san")
                             + alpn, partial(hsm_body, role), {"entity": role, "challenge": CHALLENGE[role]},
-                            _hsm_applicable, issues=True))
+                            _hsm_applicable, issues=True, uses=frozenset()))
     out.append(Scenario("SOL023-5.5.2a[jws]", "SOL023 5.5.2a", "ACME request rules: algorithm, nonce, url, jwk/kid",
                         jws_rules(), ("acme-alg-mac-refused", "acme-nonce-malformed", "acme-nonce-replay",
                                       "acme-url-mismatch", "acme-jwk-xor-kid", "acme-problem-document",
-                                      "acme-replay-nonce"), jws_body, {}, _applicable))
+                                      "acme-replay-nonce"), jws_body, {}, _applicable, uses=frozenset()))
     return out

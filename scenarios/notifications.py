@@ -14,6 +14,7 @@ from typing import Any
 
 from harness.checks.registry import Observation
 from harness.context import RunContext
+from harness.overlap import NOTIFICATIONS
 from harness.model import Verdict
 from harness.recorder import PreconditionFailed, Recorder
 from harness.sut_input import json_or_none
@@ -50,6 +51,7 @@ def _events_claimed(ctx: RunContext) -> str | None:
 
 @contextmanager
 def _endpoint(ctx: RunContext) -> Iterator[NotificationEndpoint]:
+    ctx.require(NOTIFICATIONS)
     pixit = ctx.profile.pixit
     with notification_endpoint(ctx.trace, pixit.vnfm.cert, pixit.vnfm.key, pixit.client_ca,
                                ctx.listener("notify")) as endpoint:
@@ -184,11 +186,14 @@ def scenarios() -> list[Scenario]:
 
     return [
         Scenario("SOL023-7.3.1[subscriptions]", "SOL023 7.3.1", "Certificate Notification: managing subscriptions",
-                 MANAGE_SUBSCRIPTIONS, MANAGE_CHECKS, run_manage, {}, _claimed),
+                 MANAGE_SUBSCRIPTIONS, MANAGE_CHECKS, run_manage, {}, _claimed,
+                 uses=frozenset({NOTIFICATIONS})),
         Scenario("SOL023-7.3.2[notify]", "SOL023 7.3.2",
                  "Certificate Notification: issuance and revocation notified, filters, verbosity, termination",
-                 SEND_NOTIFICATIONS, EVENT_CHECKS, run_events, {}, _events_claimed, issues=True),
+                 SEND_NOTIFICATIONS, EVENT_CHECKS, run_events, {}, _events_claimed, issues=True,
+                 uses=frozenset({NOTIFICATIONS})),
         Scenario("SOL023-7.3.2[expiry]", "SOL023 7.3.2", "Certificate Notification: expiring-soon and expired",
-                 SEND_NOTIFICATIONS, EXPIRY_CHECKS, run_expiry, {}, _events_claimed, issues=True),
+                 SEND_NOTIFICATIONS, EXPIRY_CHECKS, run_expiry, {}, _events_claimed, issues=True,
+                 uses=frozenset({NOTIFICATIONS})),
     ]
 

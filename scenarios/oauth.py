@@ -16,6 +16,7 @@ from harness.checks.cmp_checks import first_status
 from harness.checks.oauth_checks import Probe
 from harness.checks.registry import Observation
 from harness.context import RunContext
+from harness.overlap import NOTIFICATIONS
 from harness.model import Verdict
 from harness.recorder import PreconditionFailed, Recorder
 from scenarios.common import Scenario, certificate_of, json_body, registration_body
@@ -181,10 +182,11 @@ def scenarios() -> list[Scenario]:
 
     return [
         Scenario("SOL023-C.2[oauth2]", "SOL023 C.2", "OAuth 2.0: authorization scopes of the Certificate Management "
-                 "interface", CERT_SCOPES, CERT_CHECKS, run_cert_scopes, {}, _applicable_c2),
+                 "interface", CERT_SCOPES, CERT_CHECKS, run_cert_scopes, {}, _applicable_c2,
+                 uses=frozenset()),
         Scenario("SOL023-C.3[oauth2]", "SOL023 C.3", "OAuth 2.0: authorization scopes of the Certificate Notification "
                  "interface, OAuth-authenticated notifications", NOTIFY_SCOPES, NOTIFY_CHECKS, run_notify_scopes, {},
-                 _applicable_c3),
+                 _applicable_c3, uses=frozenset({NOTIFICATIONS})),
     ]
 
 

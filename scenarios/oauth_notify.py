@@ -12,6 +12,7 @@ import httpx
 from harness.checks.oauth_checks import Probe
 from harness.checks.registry import Observation, inconclusive
 from harness.context import RunContext
+from harness.overlap import NOTIFICATIONS
 from harness.recorder import Recorder
 from scenarios.common import certificate_of, json_body, registration_body
 from scenarios.notifications import subscription_request
@@ -34,6 +35,7 @@ def run_notify_scopes(ctx: RunContext, rec: Recorder) -> None:
         with bearer(vnfm, token):
             return vnfm.request(method, path, **kwargs)  # type: ignore[arg-type]
 
+    ctx.require(NOTIFICATIONS)
     pixit = ctx.profile.pixit
     with notification_endpoint(ctx.trace, pixit.vnfm.cert, pixit.vnfm.key, pixit.client_ca,
                                ctx.listener("notify")) as endpoint:

@@ -66,6 +66,10 @@ class NotificationEndpoint:
     _cond: threading.Condition = field(default_factory=threading.Condition)
     max_body: int = MAX_BODY
     body_seconds: float = BODY_SECONDS
+    owner: str = ""  # the scenario that opened the endpoint: what arrives is its evidence, even while it waits
+
+    def _record(self, *args: Any, **kwargs: Any) -> int:
+        return self.trace.record(*args, scenario=self.owner or None, **kwargs)
 
     def url(self, name: str) -> str:
         return f"{self.base_url}/notify/{name}"
@@ -110,10 +114,10 @@ class NotificationEndpoint:
         why = {413: f"body over {self.max_body} bytes, not read further",
                408: f"body not complete within {self.body_seconds:g} s",
                400: "the client left before the body was complete"}[status]
-        self.trace.record("CMF", "VNFM", "http-request", f"{request.method} {request.url.path} · refused: {why}",
+        self._record("CMF", "VNFM", "http-request", f"{request.method} {request.url.path} · refused: {why}",
                           channel=CHANNEL, headers=dict(request.headers),
                           body_text=f"({len(raw)} bytes received before the refusal, not recorded)")
-        self.trace.record("VNFM", "CMF", "http-response", str(status), channel=CHANNEL)
+        self._record("VNFM", "CMF", "http-response", str(status), channel=CHANNEL)
         return Response(status_code=status, headers={"Connection": "close"})
 
     async def _handle(self, request: Request) -> Response:
@@ -123,7 +127,7 @@ class NotificationEndpoint:
             return self._refuse(request, raw, refused)
         der = getattr(request.state, "tls_client_cert", None)
         client = x509.load_der_x509_certificate(der).subject.rfc4514_string() if der else ""
-        seq = self.trace.record("CMF", "VNFM", "http-request", f"{request.method} {request.url.path}",
+        seq = self._record("CMF", "VNFM", "http-request", f"{request.method} {request.url.path}",
                                 channel=CHANNEL, headers=dict(request.headers),
                                 body_text=raw.decode("utf-8", "replace"))
         with self._cond:
@@ -147,7 +151,7 @@ class NotificationEndpoint:
             body = json.loads(raw) if raw else None
         except ValueError:
             body = None
-        self.trace.record("VNFM", "CMF", "http-response", str(status), channel=CHANNEL)
+        self._record("VNFM", "CMF", "http-response", str(status), channel=CHANNEL)
         with self._cond:
             self._received.append(Received(name, request.method, time.monotonic(), body, status, client, seq, auth))
             self._cond.notify_all()
@@ -179,7 +183,7 @@ def notification_endpoint(trace: Trace, cert: Any, key: Any, client_ca: Any,
     """Serve the endpoint where ``where`` says (default: 127.0.0.1, ephemeral) over TLS with the VNFM's
     certificate; the CMF's client certificate is requested (authType TLS_CERT) and recorded, not required, so
     that its absence is observable."""
-    endpoint = NotificationEndpoint(trace)
+    endpoint = NotificationEndpoint(trace, owner=trace.current[0])
     with listen(endpoint.app(), TlsFiles(cert, key, client_ca, "optional"), where or Listener(), "notify") as served:
         endpoint.base_url = served.base_url
         yield endpoint

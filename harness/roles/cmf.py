@@ -108,7 +108,7 @@ class CmfRole:
                                    *(w.base_url() for w in (h.listeners.values() if h is not None else ()))])
         with ExitStack() as stack:
             ctx = RunContext(profile, trace, random.Random(seed), client("VNFM", pixit.vnfm),
-                             client("VNFM-2", pixit.vnfm2) if pixit.vnfm2 else None, faults=faults)
+                             client("VNFM-2", pixit.vnfm2) if pixit.vnfm2 else None, faults=faults, seed=seed)
             stack.callback(ctx.close)
             ctx.intermediates = [c for p in pixit.ca_certificates for c in x509.load_pem_x509_certificates(
                 p.read_bytes())]

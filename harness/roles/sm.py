@@ -103,7 +103,7 @@ class SmRole:
             emit(Message("the SM subscribed on every interface set" if not missing else
                          f"after {pixit.react_seconds:g} s the SM holds no subscription at: {', '.join(missing)}"))
             own = tuple(actors.bindings[s.name] for s in pixit.own_sets())
-            ctx = RunContext(profile, trace, random.Random(seed), None, None, faults=faults)
+            ctx = RunContext(profile, trace, random.Random(seed), None, None, faults=faults, seed=seed)
             ctx.sm = SmSetup(actors, own, pixit.sub_sm, pixit.react_seconds, pixit.quiet_seconds,
                              pixit.approval_seconds)
             try:
