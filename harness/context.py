@@ -64,8 +64,7 @@ class RunContext:
     direct: Any = None  # simulators.direct.actors.DirectActors when the SUT's direct mode is under test
     sm: Any = None  # scenarios.sm_common.SmSetup when the SUT is a Security Manager
     seed: int | None = None  # the run's seed: each scenario draws from its own rng derived from it (harness.runner)
-    scenario: str = ""  # the scenario running now, and what it declares it uses (None: anything)
-    uses: frozenset[str] | None = None
+    uses: frozenset[str] | None = None  # what the running scenario declares it uses (None: anything)
     # set by the runner when later scenarios may run inside a wait (harness/overlap.py): (scenario, wait, holds)
     overlap: Callable[[str, Callable[[], Any], frozenset[str]], Any] | None = None
 
@@ -76,12 +75,12 @@ class RunContext:
         scenario record under it: NotificationEndpoint.owner)."""
         if self.overlap is None:
             return wait()
-        return self.overlap(self.scenario, wait, holds)  # type: ignore[no-any-return]
+        return self.overlap(self.trace.current[0], wait, holds)  # type: ignore[no-any-return]
 
     def require(self, resource: str) -> None:
         """Where a scenario takes shared ``resource``: it must declare it (a scenario declaring nothing uses all)."""
         if self.uses is not None and resource not in self.uses:
-            raise UndeclaredResource(f"scenario {self.scenario} uses {resource} but does not declare it in "
+            raise UndeclaredResource(f"scenario {self.trace.current[0]} uses {resource} but does not declare it in "
                                      f"Scenario.uses {sorted(self.uses)}")
 
     def listener(self, name: str) -> Listener:

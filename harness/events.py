@@ -82,14 +82,13 @@ class TerminalProgress:
 
     def __call__(self, event: Event) -> None:
         if isinstance(event, ScenarioStarted):
-            if self._open:  # started inside the wait of the open one
-                self.stream.write("waiting; the next scenarios run meanwhile\n")
             line = self._started[event.scenario_id] = f"[{event.index}/{event.total}] {event.scenario_id} ... "
             self.stream.write(line)
             self._open = event.scenario_id
             self.stream.flush()
-        elif isinstance(event, ScenarioWaiting):
-            pass  # said when the next scenario starts (a wait nothing can use says nothing)
+        elif isinstance(event, ScenarioWaiting):  # emitted only when a scenario does run inside the wait
+            self.stream.write("waiting; the next scenarios run meanwhile\n")
+            self._open = ""
         elif isinstance(event, ScenarioFinished):
             if self._open != event.result.id:  # it waited: its line is long closed
                 self.stream.write(f"{self._started.get(event.result.id, event.result.id + ' ... ')}(after its wait) ")

@@ -22,7 +22,7 @@ from typing import Any, TypeVar
 T = TypeVar("T")
 
 # Shared state a scenario's observations depend on (Scenario.uses, RunContext.overlapped holds=...)
-NOTIFICATIONS = "cmf-notifications"  # subscriptions to the SUT's Certificate Notification interface, the notify listener
+NOTIFICATIONS = "cmf-notifications"  # subscriptions to the SUT's Certificate Notification interface; notify listener
 DIRECT = "direct-mode"  # the direct-mode actors (VNF LCM, CA, attestation, VNFCIs) and what the CMF does with them
 
 

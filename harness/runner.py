@@ -84,14 +84,14 @@ def run_scenario(scenario: Scenario, ctx: RunContext, emit: Handler,
     rec = Recorder(scenario.id, scenario.flow.steps, ctx.trace)
     if checks is not None:
         rec.keep = checks.__contains__
-    outer = ctx.rng, ctx.scenario, ctx.uses  # a scenario may run inside another's wait (harness/overlap.py)
+    outer = ctx.rng, ctx.uses  # a scenario may run inside another's wait (harness/overlap.py)
     if ctx.seed is not None:  # its own identifiers whatever ran before it: the same seed, the same draws
         ctx.rng = random.Random(f"{ctx.seed}/{scenario.id}")
-    ctx.scenario, ctx.uses = scenario.id, scenario.uses
+    ctx.uses = scenario.uses
     try:
         reason = _run_body(scenario, ctx, rec)
     finally:
-        ctx.rng, ctx.scenario, ctx.uses = outer
+        ctx.rng, ctx.uses = outer
     outcomes = tuple(o for _, o in rec.outcomes)
     for outcome in outcomes:
         emit(CheckFinished(outcome))

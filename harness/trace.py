@@ -185,7 +185,7 @@ class Trace:
         finally:
             with self._lock:  # back to the scenario that was running (a waiting one resumes at its own step)
                 self._scenario = previous
-                self._steps[scenario_id] = ""
+                self._steps.pop(scenario_id, None)
 
     def set_step(self, step: str) -> None:
         with self._lock:
@@ -213,9 +213,9 @@ class Trace:
     ) -> int:
         """Record one message. ``body`` (raw bytes of ``content_type``) is decoded for reading only when the event's
         ``body_text`` is first read, else ``body_text`` is the text shown (redacted and capped then, too);
-        ``cmp_label``: ``summary`` gets `` · `` and the CMP message's label (:func:`cmp_summary` of ``body``) then; ``scenario``: the
-        scenario (at its current step) the event belongs to, when not the one running now (a listener of a scenario
-        that lets others run during its wait)."""
+        ``cmp_label``: ``summary`` gets `` · `` and the CMP message's label (:func:`cmp_summary` of ``body``) then;
+        ``scenario``: the scenario (at its current step) the event belongs to, when not the one running now (a
+        listener of a scenario that lets others run during its wait)."""
         raw: RawBody | None = RawBody(body, content_type, cmp_label)
         if (len(body) if body is not None else len(body_text)) > RAW_KEEP_BYTES:  # bounded as ever: rendered now
             assert raw is not None

@@ -115,8 +115,8 @@ class NotificationEndpoint:
                408: f"body not complete within {self.body_seconds:g} s",
                400: "the client left before the body was complete"}[status]
         self._record("CMF", "VNFM", "http-request", f"{request.method} {request.url.path} · refused: {why}",
-                          channel=CHANNEL, headers=dict(request.headers),
-                          body_text=f"({len(raw)} bytes received before the refusal, not recorded)")
+                     channel=CHANNEL, headers=dict(request.headers),
+                     body_text=f"({len(raw)} bytes received before the refusal, not recorded)")
         self._record("VNFM", "CMF", "http-response", str(status), channel=CHANNEL)
         return Response(status_code=status, headers={"Connection": "close"})
 
@@ -128,8 +128,7 @@ class NotificationEndpoint:
         der = getattr(request.state, "tls_client_cert", None)
         client = x509.load_der_x509_certificate(der).subject.rfc4514_string() if der else ""
         seq = self._record("CMF", "VNFM", "http-request", f"{request.method} {request.url.path}",
-                                channel=CHANNEL, headers=dict(request.headers),
-                                body_text=raw.decode("utf-8", "replace"))
+                           channel=CHANNEL, headers=dict(request.headers), body_text=raw.decode("utf-8", "replace"))
         with self._cond:
             mode = self._modes.setdefault(name, _Mode())
             if request.method == "GET":

@@ -94,7 +94,7 @@ def test_json_body_in_a_scenario_is_inconclusive_not_error() -> None:
         json_body(_response(DEEP))
 
     scenario = dataclasses.replace(all_scenarios()[0], body=body, applicable=lambda ctx: None)
-    ctx = SimpleNamespace(trace=Trace(), issued=[], rng=None, seed=None, scenario="", uses=None)
+    ctx = SimpleNamespace(trace=Trace(), issued=[], rng=None, seed=None, uses=None)
     result = run_scenario(scenario, ctx, lambda event: None)  # type: ignore[arg-type]
     verdicts = {c.verdict for c in result.checks}
     assert Verdict.ERROR not in verdicts and Verdict.INCONCLUSIVE in verdicts
